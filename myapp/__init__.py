@@ -1,0 +1,99 @@
+"""myapp: a Flask SaaS core with sessions stored in SQL and mutations through safe actions."""
+import os
+import secrets
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from myapp import config, errors, headers
+from myapp.extensions import csrf, db, migrate
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application; ``test_config`` overrides settings read from the environment."""
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(_ROOT, "instance"),
+        template_folder=os.path.join(_ROOT, "templates"),
+        static_folder=os.path.join(_ROOT, "static"),
+    )
+    app.config.update(config.from_environment())
+    if test_config:
+        app.config.update(test_config)
+    config.apply_cookie_settings(app.config)
+    configure_database_url(app)
+    configure_secret_key(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    errors.register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_database_url(app: Flask) -> None:
+    """Default to a SQLite file in the instance folder, which needs no setup."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "myapp.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def configure_secret_key(app: Flask) -> None:
+    """Require ``SECRET_KEY`` outside debug and testing; never fall back to a fixed value."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        # A fresh random key per process: development cookies simply reset on restart.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise RuntimeError(
+        "SECRET_KEY is not set. Generate one with "
+        "`python -c 'import secrets; print(secrets.token_hex(32))'` and export it."
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    import myapp.models  # noqa: F401  (every table on the metadata before Alembic looks)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from myapp.auth.views import bp as auth_bp
+    from myapp.health import bp as health_bp
+    from myapp.organizations.views import bp as organizations_bp
+    from myapp.sessions.views import bp as sessions_api_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(sessions_api_bp)
+    app.register_blueprint(organizations_bp)
+
+
+def register_hooks(app: Flask) -> None:
+    from myapp.sessions.auth import deduped_auth
+    from myapp.sessions.cookies import write_session_cookie
+
+    app.after_request(write_session_cookie)
+    app.after_request(headers.add_security_headers)
+
+    @app.context_processor
+    def inject_current_session():
+        # Templates read the same deduped session as the view: no extra query for the layout.
+        return {"current_session": deduped_auth}
+
+
+def register_commands(app: Flask) -> None:
+    from myapp.sessions.commands import sessions_cli
+
+    app.cli.add_command(sessions_cli)

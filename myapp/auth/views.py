@@ -1,0 +1,74 @@
+"""Sign-up, sign-in and sign-out pages."""
+from flask import Blueprint, redirect, request, url_for
+
+from myapp import htmx
+from myapp.actions import respond
+from myapp.auth import actions
+from myapp.auth.forms import SignInForm, SignUpForm
+from myapp.auth.redirects import safe_next
+from myapp.sessions import deduped_auth
+
+bp = Blueprint("auth", __name__)
+
+
+def _landing(next_value: str | None) -> str:
+    return safe_next(next_value) or url_for("organizations.index")
+
+
+@bp.get("/")
+def home():
+    """Send visitors to their organizations (which sends the signed-out to sign in)."""
+    return redirect(url_for("organizations.index"), 303)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    """Show the sign-up form; on POST create the account and sign it in.
+
+    :raise 422: the form is invalid or the email is taken.
+    """
+    next_value = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        result = actions.sign_up(request.form)
+        return respond(
+            result,
+            success_url=_landing(next_value),
+            flash_message="Welcome! Your account is ready.",
+            render=lambda r: htmx.render("auth/sign_up.html", form=r.form, next=next_value),
+        )
+    if deduped_auth() is not None:
+        return redirect(_landing(next_value), 303)
+    return htmx.render("auth/sign_up.html", form=SignUpForm(formdata=None), next=next_value)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Show the sign-in form; on POST start a session and go back to ``next``.
+
+    :raise 422: the form is invalid or the credentials are wrong.
+    """
+    next_value = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        result = actions.sign_in(request.form)
+        return respond(
+            result,
+            success_url=_landing(next_value),
+            render=lambda r: htmx.render("auth/sign_in.html", form=r.form, next=next_value),
+        )
+    if deduped_auth() is not None:
+        return redirect(_landing(next_value), 303)
+    form = SignInForm(formdata=None, data={"next": next_value})
+    return htmx.render("auth/sign_in.html", form=form, next=next_value)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """End this device's session and go to the sign-in page."""
+    result = actions.sign_out(request.form)
+    response = respond(
+        result, success_url=url_for("auth.sign_in"), flash_message="You have been signed out."
+    )
+    if result.ok:
+        # Pages of the signed-in user may sit in the browser's cache and storage.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

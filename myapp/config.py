@@ -1,0 +1,93 @@
+"""Settings read from the environment.
+
+Every setting is documented with ``#:`` and can be overridden by ``create_app(test_config)``.
+Nothing here has a production fallback for ``SECRET_KEY``: an app started without one outside
+debug or testing refuses to start rather than sign cookies with a guessable key.
+"""
+import os
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean environment variable, failing loudly on anything unrecognised."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise RuntimeError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """Read a positive integer environment variable, failing loudly on anything else."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {raw!r}") from None
+    if value <= 0:
+        raise RuntimeError(f"{name} must be positive, not {value}")
+    return value
+
+
+def from_environment() -> dict:
+    """Return the settings taken from the process environment."""
+    return {
+        #: Signs Flask's own cookie (CSRF secret and flash messages). Required outside debug.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        #: SQLAlchemy URL; ``postgresql+psycopg://...`` for PostgreSQL. Default: SQLite in instance/.
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
+        #: Seconds of inactivity after which a session ends (sliding expiry).
+        "SESSION_MAX_AGE": env_int("SESSION_MAX_AGE", 30 * 24 * 3600),
+        #: Seconds between writes that slide a session's expiry and record its last activity.
+        "SESSION_UPDATE_AGE": env_int("SESSION_UPDATE_AGE", 3600),
+        #: Seconds after sign-in at which a session ends however active it is.
+        "SESSION_ABSOLUTE_MAX_AGE": env_int("SESSION_ABSOLUTE_MAX_AGE", 90 * 24 * 3600),
+        #: Seconds a confirmed password keeps sensitive actions unlocked ("sudo mode").
+        "SUDO_MAX_AGE": env_int("SUDO_MAX_AGE", 2 * 3600),
+        #: Failed sign-ins for one email within 15 minutes before further attempts get 429.
+        "SIGN_IN_LIMIT_PER_EMAIL": env_int("SIGN_IN_LIMIT_PER_EMAIL", 10),
+        #: Failed sign-ins from one IP address within 15 minutes before it gets 429.
+        "SIGN_IN_LIMIT_PER_IP": env_int("SIGN_IN_LIMIT_PER_IP", 100),
+        #: Sign-ups from one IP address within an hour before it gets 429.
+        "SIGN_UP_LIMIT_PER_IP": env_int("SIGN_UP_LIMIT_PER_IP", 20),
+        #: Send cookies only over HTTPS, under the ``__Host-`` prefix. False for plain-HTTP dev.
+        "COOKIE_SECURE": env_bool("COOKIE_SECURE", True),
+        #: werkzeug password hash method; tests lower the scrypt cost, production keeps this.
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
+        #: Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
+        # Flask's own cookie carries only the CSRF secret and flash messages; its name and
+        # Secure flag follow COOKIE_SECURE (see ``apply_cookie_settings``).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_PATH": "/",
+        "SESSION_COOKIE_DOMAIN": None,
+        #: Largest request body accepted, in bytes; larger ones get 413.
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        # The CSRF token lives as long as the Flask cookie (rotated at every sign-in).
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+    }
+
+
+def apply_cookie_settings(config) -> None:
+    """Derive both cookies' names and Secure flag from ``COOKIE_SECURE``.
+
+    A ``__Host-`` prefix makes the browser refuse the cookie unless it is Secure, has Path=/ and
+    no Domain, so neither a subdomain nor a plain-HTTP page can set or shadow it.
+    """
+    secure = bool(config["COOKIE_SECURE"])
+    prefix = "__Host-" if secure else ""
+    #: Name of the cookie that holds the opaque session token.
+    config.setdefault("SESSION_TOKEN_COOKIE_NAME", f"{prefix}session_token")
+    config["SESSION_COOKIE_NAME"] = config.get("SESSION_COOKIE_NAME_OVERRIDE") or f"{prefix}flask"
+    config["SESSION_COOKIE_SECURE"] = secure

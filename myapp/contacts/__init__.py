@@ -1,0 +1,1 @@
+"""Contacts: the example resource, with data functions and actions that check access."""

@@ -1,0 +1,63 @@
+"""Error pages: a full page for page loads, a short message for htmx swaps, JSON for the API."""
+from flask import Flask, jsonify, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from myapp import htmx
+from myapp.extensions import db
+
+#: What a person reads for each status, where werkzeug's wording is too technical.
+MESSAGES = {
+    400: "The request could not be understood. Reload the page and try again.",
+    403: "You do not have permission to do that.",
+    404: "That page does not exist, or you do not have access to it.",
+    405: "That action is not allowed here.",
+    413: "That request is too large.",
+    429: "Too many attempts. Wait a little and try again.",
+    500: "Something went wrong on our side. Try again in a moment.",
+}
+CSRF_MESSAGE = "Your form expired or is missing its security token. Reload the page and try again."
+
+
+def render_error(status: int, message: str, headers=None):
+    """Return an error response in the shape this request expects."""
+    if request.path.startswith("/api/"):
+        response = jsonify(error=message)
+        response.status_code = status
+    else:
+        response = htmx.render(
+            "errors/error.html", "errors/_message.html", status=status, status_code=status, message=message
+        )
+    for name, value in headers or ():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException):
+    """Render an HTTP error with a message a person understands, keeping its headers."""
+    if error.code is None:
+        return error
+    message = MESSAGES.get(error.code, error.name)
+    description = error.description or ""
+    # A description that came from our own code (abort(403, "...")) is written for people.
+    if description and description != type(error).description:
+        message = description
+    return render_error(error.code, message, error.get_headers())
+
+
+def handle_csrf_error(error: CSRFError):
+    """Refuse a write without a valid CSRF token, saying how to recover."""
+    return render_error(400, CSRF_MESSAGE)
+
+
+def handle_server_error(error: InternalServerError):
+    """Roll back whatever the request staged, then render the 500 page."""
+    db.session.rollback()
+    return render_error(500, MESSAGES[500])
+
+
+def register_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,0 +1,42 @@
+"""The base form every feature's forms extend.
+
+Forms check shape only (required, length, format); actions check truth (uniqueness,
+ownership, credentials). CSRF is checked once per request by ``CSRFProtect`` before any view
+runs, so forms do not check it again: that lets an action validate a plain mapping too.
+Templates add the token with the ``csrf_field()`` macro.
+"""
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+
+
+def strip(value):
+    """Trim surrounding white space from a submitted string."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field) -> None:
+    """Reject control characters (null bytes included); tabs and newlines only in text areas."""
+    value = field.data
+    if not isinstance(value, str):
+        return
+    allowed = "\t\r\n" if field.type == "TextAreaField" else ""
+    for ch in value:
+        if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
+            raise ValidationError("Remove the control characters from this field.")
+
+
+class Form(FlaskForm):
+    """A form whose CSRF check is left to CSRFProtect, with control characters refused."""
+
+    class Meta:
+        csrf = False
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, refusing control characters in every string field first."""
+        extra = dict(extra_validators or {})
+        for name in self._fields:
+            extra.setdefault(name, [])
+            extra[name] = [no_control_characters, *extra[name]]
+        return super().validate(extra_validators=extra)

@@ -1,0 +1,16 @@
+"""Import every feature's models, so SQLAlchemy's metadata and Alembic see all tables."""
+from myapp.auth.models import User
+from myapp.contacts.models import Contact
+from myapp.organizations.models import Membership, Organization
+from myapp.security.models import AuthAttempt, SecurityEvent
+from myapp.sessions.models import UserSession
+
+__all__ = [
+    "AuthAttempt",
+    "Contact",
+    "Membership",
+    "Organization",
+    "SecurityEvent",
+    "User",
+    "UserSession",
+]

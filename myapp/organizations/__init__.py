@@ -1,0 +1,1 @@
+"""Organizations, memberships and roles, and ``get_auth_organization_context()``."""

@@ -1,0 +1,1 @@
+"""The security settings page: sessions, revocation, password change, activity."""

@@ -1,0 +1,55 @@
+"""The security activity log and the failed-attempt records behind brute-force throttling."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from myapp.database import UTCDateTime, utcnow
+from myapp.extensions import db
+
+#: Kinds of security events, in the words the security page shows.
+EVENT_LABELS = {
+    "sign_in": "Signed in",
+    "sign_in_failed": "Failed sign-in",
+    "sign_out": "Signed out",
+    "session_revoked": "Ended a session",
+    "sessions_revoked_others": "Logged out all other devices",
+    "sessions_revoked_all": "Logged out all devices",
+    "password_changed": "Changed password",
+    "sudo_confirmed": "Confirmed password",
+    "sign_up": "Created account",
+}
+
+
+class SecurityEvent(db.Model):
+    """Something that happened to an account's security, shown as "Recent security activity"."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (Index("ix_security_events_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    device: Mapped[str | None] = mapped_column(String(120))
+
+
+class AuthAttempt(db.Model):
+    """A failed sign-in or a sign-up, counted per email and per IP for throttling.
+
+    Kept in the database, not in process memory, so the limits hold across gunicorn workers
+    and hosts.
+    """
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (
+        Index("ix_auth_attempts_email_created", "kind", "email", "created_at"),
+        Index("ix_auth_attempts_ip_created", "kind", "ip", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,0 +1,135 @@
+"""Find the session behind the request: ``auth()`` and ``deduped_auth()``.
+
+This is the hot path of every authenticated request, so it reads one row of ``sessions``
+joined to its user with a single Core statement and returns plain frozen objects, not ORM
+instances: no identity map, no lazy loads, nothing to expire. It writes only when it has to:
+to delete an expired row, or to slide the expiry at most once per ``SESSION_UPDATE_AGE``.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, g
+from sqlalchemy import bindparam, delete, select, update
+
+from myapp.auth.models import User
+from myapp.database import utcnow
+from myapp.extensions import db
+from myapp.sessions import cookies
+from myapp.sessions.models import UserSession
+from myapp.sessions.tokens import hash_token, is_well_formed
+
+_sessions = UserSession.__table__
+_users = User.__table__
+
+_LOOKUP = (
+    select(
+        _sessions.c.id,
+        _sessions.c.public_id,
+        _sessions.c.created_at,
+        _sessions.c.last_active_at,
+        _sessions.c.expires_at,
+        _sessions.c.sudo_at,
+        _users.c.id.label("user_id"),
+        _users.c.email,
+        _users.c.name,
+    )
+    .join(_users, _users.c.id == _sessions.c.user_id)
+    .where(_sessions.c.token_hash == bindparam("token_hash"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthUser:
+    """The signed-in user, as much of it as every request needs."""
+
+    id: int
+    email: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthSession:
+    """A valid sign-in session and its user; what ``ctx.session`` holds."""
+
+    id: int
+    public_id: str
+    user: AuthUser
+    created_at: datetime
+    last_active_at: datetime
+    expires_at: datetime
+    sudo_at: datetime | None
+
+
+def auth() -> AuthSession | None:
+    """Return the current request's session with its user, or None; query on every call.
+
+    Use it where a fresh read matters more than a query, e.g. after revoking sessions within
+    the same request. Everywhere else use ``deduped_auth()``.
+    """
+    token = cookies.presented_token()
+    if token is None:
+        return None
+    if not is_well_formed(token):
+        cookies.forget()
+        return None
+    row = db.session.execute(_LOOKUP, {"token_hash": hash_token(token)}).first()
+    if row is None:
+        cookies.forget()
+        return None
+
+    config = current_app.config
+    now = utcnow()
+    absolute_end = row.created_at + timedelta(seconds=config["SESSION_ABSOLUTE_MAX_AGE"])
+    if row.expires_at <= now or absolute_end <= now:
+        _write(delete(_sessions).where(_sessions.c.id == row.id))
+        cookies.forget()
+        return None
+
+    expires_at, last_active_at = row.expires_at, row.last_active_at
+    if now - last_active_at >= timedelta(seconds=config["SESSION_UPDATE_AGE"]):
+        expires_at = min(now + timedelta(seconds=config["SESSION_MAX_AGE"]), absolute_end)
+        last_active_at = now
+        _write(
+            update(_sessions)
+            .where(_sessions.c.id == row.id)
+            .values(last_active_at=now, expires_at=expires_at)
+        )
+        cookies.remember(token, expires_at)
+
+    return AuthSession(
+        id=row.id,
+        public_id=row.public_id,
+        user=AuthUser(id=row.user_id, email=row.email, name=row.name),
+        created_at=row.created_at,
+        last_active_at=last_active_at,
+        expires_at=expires_at,
+        sudo_at=row.sudo_at,
+    )
+
+
+_MISSING = object()
+
+
+def deduped_auth() -> AuthSession | None:
+    """Return the current session like ``auth()``, querying at most once per request.
+
+    Every caller in one request (layout, data functions, actions) gets the same object, so
+    asking for the session in ten places costs one query. This is the one to use by default.
+    """
+    cached = g.get("_deduped_auth", _MISSING)
+    if cached is _MISSING:
+        cached = auth()
+        g._deduped_auth = cached
+    return cached
+
+
+def replace_deduped_auth(auth_session: AuthSession | None) -> None:
+    """Make later ``deduped_auth()`` calls in this request see ``auth_session`` (sign-in, sign-out)."""
+    g._deduped_auth = auth_session
+
+
+def _write(statement) -> None:
+    # On its own connection and committed at once, so a sliding update never commits (or
+    # is rolled back with) whatever the request's own ORM unit of work holds.
+    with db.engine.begin() as connection:
+        connection.execute(statement)

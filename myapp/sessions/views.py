@@ -1,0 +1,23 @@
+"""The read-only session endpoint: clients can look at their session, never change it."""
+from flask import Blueprint, jsonify
+
+from myapp.sessions.auth import deduped_auth
+
+bp = Blueprint("sessions_api", __name__)
+
+
+@bp.get("/api/auth/session")
+def session_json():
+    """Return the current session as JSON, or ``null`` when signed out.
+
+    Only GET is routed: POST, PUT, PATCH and DELETE get 405, so unlike Auth.js's
+    ``update()`` no client can write to its own session.
+    """
+    auth_session = deduped_auth()
+    if auth_session is None:
+        return jsonify(None)
+    user = auth_session.user
+    return jsonify(
+        user={"id": user.id, "email": user.email, "name": user.name},
+        expires=auth_session.expires_at.isoformat(),
+    )

@@ -1,0 +1,117 @@
+"""Fixtures shared by every test: an app on SQLite or PostgreSQL, clients, users, sessions.
+
+The database comes from ``TEST_DATABASE_URL`` (default: a SQLite file in a temporary folder).
+The schema is built once per run by the real Alembic migrations, and every test starts from
+empty tables, so the same tests prove the same behaviour on both engines.
+"""
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+
+from myapp import create_app
+from myapp.extensions import db
+from tests import factories
+from tests.support import Browser
+
+#: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "settings(**values): override app settings for a test")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    return url
+
+
+def base_settings(database_url: str) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key, never used outside tests",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "COOKIE_SECURE": False,
+        "SERVER_NAME": "localhost",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    app = create_app(base_settings(database_url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(request, database_url, _schema):
+    settings = base_settings(database_url)
+    marker = request.node.get_closest_marker("settings")
+    if marker:
+        settings.update(marker.kwargs)
+    app = create_app(settings)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return Browser(app)
+
+
+@pytest.fixture
+def other_client(app):
+    """A second device, with its own cookies."""
+    return Browser(app)
+
+
+@pytest.fixture
+def user(app):
+    return factories.make_user(app, name="Ada Lovelace", email="ada@example.com")
+
+
+@pytest.fixture
+def signed_in(client, user):
+    """The client, signed in as ``user`` without posting the form."""
+    client.sign_in_as(user)
+    return client
+
+
+@pytest.fixture
+def count_queries(app):
+    """Return a function that counts the SQL statements a callable issues."""
+
+    def count(fn):
+        statements = []
+        with app.app_context():
+            engine = db.engine
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            result = fn()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return result, statements
+
+    return count

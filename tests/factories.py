@@ -1,0 +1,19 @@
+"""Build rows for tests with the real models and the real password hashing."""
+from myapp.auth.models import User, normalize_email
+from myapp.auth.passwords import hash_password
+from myapp.extensions import db
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+def make_user(app, name="Grace Hopper", email=None, password=DEFAULT_PASSWORD) -> User:
+    """Create and return a user (detached, with its id loaded)."""
+    with app.app_context():
+        if email is None:
+            email = f"user{db.session.query(User).count() + 1}@example.com"
+        user = User(name=name, email=normalize_email(email), password_hash=hash_password(password))
+        db.session.add(user)
+        db.session.commit()
+        db.session.refresh(user)
+        db.session.expunge(user)
+        return user

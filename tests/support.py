@@ -1,0 +1,86 @@
+"""A test client that behaves like a browser with htmx: CSRF tokens, htmx headers, sign-in."""
+from flask.testing import FlaskClient
+from itsdangerous import URLSafeTimedSerializer
+
+from myapp.extensions import db
+from myapp.sessions.lifecycle import start_session
+
+#: Headers htmx sends for a real swap (not boosted navigation) from the page ``current``.
+def htmx_headers(current: str = "/organizations", boosted: bool = False) -> dict:
+    headers = {"HX-Request": "true", "HX-Current-URL": f"http://localhost{current}"}
+    if boosted:
+        headers["HX-Boosted"] = "true"
+    return headers
+
+
+class Browser:
+    """One device: its own cookie jar, a CSRF token like the page would give, and helpers."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client: FlaskClient = app.test_client()
+
+    # Plain requests --------------------------------------------------------------------
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def request(self, method, path, **kwargs):
+        return self.client.open(path, method=method, **kwargs)
+
+    def post(self, path, data=None, *, csrf=True, htmx=False, current=None, headers=None, **kwargs):
+        """POST a form, with the CSRF token a page would carry unless ``csrf`` is False."""
+        data = dict(data or {})
+        headers = dict(headers or {})
+        if htmx:
+            headers.update(htmx_headers(current or path))
+        if csrf is True:
+            data.setdefault("csrf_token", self.csrf_token())
+        return self.client.post(path, data=data, headers=headers, **kwargs)
+
+    def htmx_get(self, path, current=None, boosted=False, **kwargs):
+        return self.client.get(path, headers=htmx_headers(current or path, boosted), **kwargs)
+
+    # Tokens and cookies -----------------------------------------------------------------
+    def csrf_token(self) -> str:
+        """Return a valid CSRF token for this browser's Flask cookie, as a rendered page would."""
+        with self.client.session_transaction() as flask_cookie:
+            raw = flask_cookie.get("csrf_token")
+            if raw is None:
+                import secrets
+
+                raw = flask_cookie["csrf_token"] = secrets.token_hex(20)
+        serializer = URLSafeTimedSerializer(self.app.secret_key, salt="wtf-csrf-token")
+        return serializer.dumps(raw)
+
+    @property
+    def token_cookie_name(self) -> str:
+        return self.app.config["SESSION_TOKEN_COOKIE_NAME"]
+
+    def session_token(self) -> str | None:
+        cookie = self.client.get_cookie(self.token_cookie_name)
+        return cookie.value if cookie else None
+
+    def set_session_token(self, token: str) -> None:
+        self.client.set_cookie(self.token_cookie_name, token)
+
+    def clear_cookies(self) -> None:
+        self.client._cookies.clear()
+
+    # Signing in ------------------------------------------------------------------------
+    def sign_in(self, email, password="correct horse battery", next=None):
+        """Sign in through the real form."""
+        data = {"email": email, "password": password}
+        if next:
+            data["next"] = next
+        return self.post("/sign-in", data)
+
+    def sign_in_as(self, user, user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"):
+        """Start a session for ``user`` directly, as sign-in would, and store its cookie."""
+        with self.app.test_request_context(headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "203.0.113.9"}):
+            from flask import g
+
+            auth_session = start_session(user)
+            db.session.commit()
+            token, _ = g._session_cookie
+        self.set_session_token(token)
+        return auth_session
