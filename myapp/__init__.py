@@ -70,14 +70,18 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from myapp.auth.views import bp as auth_bp
+    from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
     from myapp.organizations.views import bp as organizations_bp
+    from myapp.security.views import bp as security_bp
     from myapp.sessions.views import bp as sessions_api_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(sessions_api_bp)
     app.register_blueprint(organizations_bp)
+    app.register_blueprint(contacts_bp)
+    app.register_blueprint(security_bp)
 
 
 def register_hooks(app: Flask) -> None:

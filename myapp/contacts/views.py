@@ -1,0 +1,4 @@
+"""Contact pages (being written)."""
+from flask import Blueprint
+
+bp = Blueprint("contacts", __name__, url_prefix="/organizations/<slug>/contacts")
