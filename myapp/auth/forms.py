@@ -1,5 +1,5 @@
 """Sign-up, sign-in and the POST-only sign-out button."""
-from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from myapp.auth.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
@@ -67,7 +67,6 @@ class SignInForm(Form):
             Length(max=PASSWORD_MAX_LENGTH, message="Passwords are at most 256 characters."),
         ],
     )
-    next = HiddenField()
 
 
 class EmptyForm(Form):

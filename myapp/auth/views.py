@@ -57,8 +57,8 @@ def sign_in():
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
-    form = SignInForm(formdata=None, data={"next": next_value})
-    return htmx.render("auth/sign_in.html", form=form, next=next_value)
+    # ``next`` travels beside the form, checked by safe_next(), never as a form field.
+    return htmx.render("auth/sign_in.html", form=SignInForm(formdata=None), next=next_value)
 
 
 @bp.post("/sign-out")
