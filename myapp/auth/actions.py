@@ -1,24 +1,31 @@
-"""Sign up, sign in and sign out: the writes of the auth feature, each through the action client."""
-from sqlalchemy import select
+"""Sign up, sign in, sign out and confirm the password: each through the action client."""
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import action_client, auth_action_client, return_validation_errors
-from myapp.auth.forms import EmptyForm, SignInForm, SignUpForm
+from myapp.auth import throttle
+from myapp.auth.forms import EmptyForm, SignInForm, SignUpForm, SudoForm
 from myapp.auth.models import User, normalize_email
 from myapp.auth.passwords import check_password, hash_password
+from myapp.database import utcnow
 from myapp.extensions import db
-from myapp.sessions.lifecycle import end_session, start_session
+from myapp.security.events import record_event, record_event_now
+from myapp.sessions.lifecycle import client_ip, end_session, start_session
+from myapp.sessions.models import UserSession
 
 #: One answer for a wrong password and an unknown email, so neither tells which accounts exist.
 BAD_CREDENTIALS = "Incorrect email or password."
+EMAIL_TAKEN = "An account with this email already exists."
 
 
 @action_client.metadata(action_name="sign_up").schema(SignUpForm).action
 def sign_up(parsed_input, ctx):
     """Create an account and sign it in on this device."""
+    ip = client_ip()
+    throttle.check_sign_up_allowed(ip)
     email = normalize_email(parsed_input["email"])
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        return_validation_errors({"email": ["An account with this email already exists."]})
+        return_validation_errors({"email": [EMAIL_TAKEN]})
     user = User(
         name=parsed_input["name"],
         email=email,
@@ -29,21 +36,33 @@ def sign_up(parsed_input, ctx):
         db.session.flush()
     except IntegrityError:
         # Two sign-ups for one email raced; the unique index decided.
-        db.session.rollback()
-        return_validation_errors({"email": ["An account with this email already exists."]})
+        return_validation_errors({"email": [EMAIL_TAKEN]})
+    throttle.record_sign_up(ip)
     auth_session = start_session(user)
+    record_event(user.id, "sign_up")
     db.session.commit()
     return auth_session
 
 
 @action_client.metadata(action_name="sign_in").schema(SignInForm).action
 def sign_in(parsed_input, ctx):
-    """Check the credentials and start a new session on this device."""
+    """Check the credentials and start a new session on this device.
+
+    :raise TooManyRequests: this email or address failed too often; answered before the
+        password is checked, whether or not the account exists.
+    """
     email = normalize_email(parsed_input["email"])
+    ip = client_ip()
+    throttle.check_sign_in_allowed(email, ip)
     user = db.session.scalar(select(User).where(User.email == email))
     if not check_password(user.password_hash if user else None, parsed_input["password"]):
+        throttle.record_failed_sign_in(email, ip)
+        if user is not None:
+            record_event_now(user.id, "sign_in_failed")
         return_validation_errors(form_errors=[BAD_CREDENTIALS])
+    throttle.forget_failed_sign_ins(email)
     auth_session = start_session(user)
+    record_event(user.id, "sign_in")
     db.session.commit()
     return auth_session
 
@@ -51,5 +70,24 @@ def sign_in(parsed_input, ctx):
 @auth_action_client.metadata(action_name="sign_out").schema(EmptyForm).action
 def sign_out(parsed_input, ctx):
     """End this device's session."""
+    record_event(ctx.session.user.id, "sign_out")
     end_session(ctx.session)
+    db.session.commit()
+
+
+@auth_action_client.metadata(action_name="confirm_password").schema(SudoForm).action
+def confirm_password(parsed_input, ctx):
+    """Enter sudo mode on this session after checking the password again."""
+    user_id, email = ctx.session.user.id, ctx.session.user.email
+    ip = client_ip()
+    throttle.check_sign_in_allowed(email, ip)
+    password_hash = db.session.scalar(select(User.password_hash).where(User.id == user_id))
+    if not check_password(password_hash, parsed_input["password"]):
+        throttle.record_failed_sign_in(email, ip)
+        record_event_now(user_id, "sign_in_failed")
+        return_validation_errors({"password": ["That password is not correct."]})
+    db.session.execute(
+        update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())
+    )
+    record_event(user_id, "sudo_confirmed")
     db.session.commit()

@@ -71,3 +71,15 @@ class SignInForm(Form):
 
 class EmptyForm(Form):
     """A form with no fields: gives POST-only buttons (sign out, revoke) a form to validate."""
+
+
+class SudoForm(Form):
+    """Confirm the password before a sensitive action."""
+
+    password = PasswordField(
+        "Password",
+        validators=[
+            DataRequired("Enter your password."),
+            Length(max=PASSWORD_MAX_LENGTH, message="Passwords are at most 256 characters."),
+        ],
+    )

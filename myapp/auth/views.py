@@ -4,9 +4,9 @@ from flask import Blueprint, redirect, request, url_for
 from myapp import htmx
 from myapp.actions import respond
 from myapp.auth import actions
-from myapp.auth.forms import SignInForm, SignUpForm
+from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
 from myapp.auth.redirects import safe_next
-from myapp.sessions import deduped_auth
+from myapp.sessions import deduped_auth, get_auth_context
 
 bp = Blueprint("auth", __name__)
 
@@ -72,3 +72,22 @@ def sign_out():
         # Pages of the signed-in user may sit in the browser's cache and storage.
         response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+@bp.route("/sudo", methods=["GET", "POST"])
+def sudo():
+    """Ask for the password again before a sensitive action, then go back to ``next``.
+
+    :raise 422: the password is wrong.
+    """
+    get_auth_context()
+    next_value = safe_next(request.values.get("next"))
+    if request.method == "POST":
+        result = actions.confirm_password(request.form)
+        return respond(
+            result,
+            success_url=_landing(next_value),
+            flash_message="Password confirmed. You can continue.",
+            render=lambda r: htmx.render("auth/sudo.html", form=r.form, next=next_value),
+        )
+    return htmx.render("auth/sudo.html", form=SudoForm(formdata=None), next=next_value)

@@ -40,6 +40,13 @@ def clear_expired_sessions(batch_size: int = BATCH_SIZE) -> int:
 
 @sessions_cli.command("clear-expired")
 def clear_expired_command() -> None:
-    """Delete expired sessions (schedule daily)."""
+    """Delete expired sessions, old security activity and old sign-in attempts (run daily)."""
+    from myapp.auth.throttle import purge_old_attempts
+    from myapp.security.events import purge_old_events
+
     count = clear_expired_sessions()
     click.echo(f"Deleted {count} expired session{'s' if count != 1 else ''}.")
+    events = purge_old_events()
+    attempts = purge_old_attempts()
+    db.session.commit()
+    click.echo(f"Deleted {events} security events older than 90 days and {attempts} old sign-in attempts.")

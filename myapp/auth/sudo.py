@@ -1,0 +1,48 @@
+"""Sudo mode: sensitive actions need a password entered within ``SUDO_MAX_AGE``.
+
+As on GitHub, a stolen but still valid session cannot log the owner out of their other
+devices or change who belongs to an organization without the password. Signing in counts as
+entering it.
+"""
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from flask import Response, abort, current_app, redirect, url_for
+
+from myapp import htmx
+from myapp.auth.redirects import requested_path, safe_next
+from myapp.database import utcnow
+from myapp.sessions.auth import AuthSession
+
+
+def in_sudo_mode(auth_session: AuthSession) -> bool:
+    """Return whether the password was confirmed on this session recently enough."""
+    if auth_session.sudo_at is None:
+        return False
+    max_age = timedelta(seconds=current_app.config["SUDO_MAX_AGE"])
+    return utcnow() - auth_session.sudo_at < max_age
+
+
+def sudo_url(next_path: str | None = None) -> str:
+    """Return the password confirmation page that comes back to ``next_path``."""
+    next_path = safe_next(next_path)
+    base = url_for("auth.sudo")
+    return f"{base}?{urlencode({'next': next_path})}" if next_path else base
+
+
+def sudo_redirect() -> Response:
+    """Send the user to confirm their password, then back to the page they were on."""
+    url = sudo_url(requested_path())
+    if htmx.is_htmx():
+        return htmx.hx_redirect(url)
+    return redirect(url, 303)
+
+
+def require_sudo(*, ctx, metadata, client_input, next):
+    """Action middleware: stop unless ``ctx.session`` is in sudo mode.
+
+    Use after the auth middleware: ``auth_action_client.use(require_sudo)``.
+    """
+    if not in_sudo_mode(ctx.session):
+        abort(sudo_redirect())
+    return next()

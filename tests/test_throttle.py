@@ -1,0 +1,108 @@
+"""Brute-force throttling, with its state in the database so it holds across workers."""
+import pytest
+from sqlalchemy import func, select
+
+from myapp import create_app
+from myapp.auth import passwords
+from myapp.extensions import db
+from myapp.sessions.models import UserSession
+from tests.support import Browser
+
+WRONG = "wrong password!"
+
+
+def fail_sign_ins(browser, email, times):
+    for _ in range(times):
+        assert browser.sign_in(email, password=WRONG).status_code == 422
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_locked_email_gets_429_with_retry_after_even_with_the_right_password(client, user):
+    fail_sign_ins(client, user.email, 3)
+    response = client.sign_in(user.email)  # the right password, too late
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    assert "Too many failed sign-in attempts" in response.text
+    assert client.session_token() is None
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_unknown_email_is_locked_the_same_way(client):
+    fail_sign_ins(client, "nobody@example.com", 3)
+    response = client.sign_in("nobody@example.com", password=WRONG)
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_other_accounts_are_unaffected(app, client, user):
+    from tests import factories
+
+    factories.make_user(app, email="grace@example.com")
+    fail_sign_ins(client, user.email, 3)
+    assert client.sign_in("grace@example.com").status_code == 303
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_email_case_does_not_dodge_the_limit(client, user):
+    fail_sign_ins(client, "ADA@example.com", 2)
+    fail_sign_ins(client, " ada@EXAMPLE.com", 1)
+    assert client.sign_in("Ada@Example.com").status_code == 429
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_the_limit_holds_across_workers_sharing_the_database(app, database_url, user):
+    # Two app instances stand for two gunicorn workers (or hosts): nothing in process memory.
+    other_worker = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": database_url})
+    fail_sign_ins(Browser(app), user.email, 2)
+    fail_sign_ins(Browser(other_worker), user.email, 1)
+    assert Browser(app).sign_in(user.email).status_code == 429
+    with other_worker.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_IP=4, SIGN_IN_LIMIT_PER_EMAIL=100)
+def test_spraying_many_emails_from_one_ip_is_limited(client, user):
+    for n in range(4):
+        assert client.sign_in(f"victim{n}@example.com", password=WRONG).status_code == 422
+    assert client.sign_in(user.email).status_code == 429
+    # Another address is not affected.
+    elsewhere = Browser(client.app)
+    elsewhere.client.environ_base["REMOTE_ADDR"] = "198.51.100.20"
+    assert elsewhere.sign_in(user.email).status_code == 303
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_a_successful_sign_in_resets_the_count_for_that_email(client, other_client, user):
+    fail_sign_ins(client, user.email, 2)
+    assert other_client.sign_in(user.email).status_code == 303
+    fail_sign_ins(client, user.email, 2)
+    assert client.sign_in(user.email).status_code == 303
+
+
+@pytest.mark.settings(SIGN_UP_LIMIT_PER_IP=2)
+def test_sign_ups_per_ip_are_limited(app, client):
+    def sign_up(n):
+        return Browser(app).post(
+            "/sign-up", {"name": "N", "email": f"n{n}@example.com", "password": "correct horse battery"}
+        )
+
+    assert sign_up(1).status_code == 303
+    assert sign_up(2).status_code == 303
+    response = sign_up(3)
+    assert response.status_code == 429
+    assert "Retry-After" in response.headers
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 2
+
+
+def test_unknown_email_costs_the_same_password_hash_work(client, user, monkeypatch):
+    checked = []
+    real = passwords.check_password_hash
+    monkeypatch.setattr(
+        passwords, "check_password_hash", lambda h, p: checked.append(h.split("$")[0]) or real(h, p)
+    )
+    client.sign_in(user.email, password=WRONG)
+    client.sign_in("nobody@example.com", password=WRONG)
+    assert len(checked) == 2
+    assert checked[0] == checked[1]  # same method and cost for both answers
