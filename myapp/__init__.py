@@ -5,7 +5,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import config, errors, headers
+from myapp import config, errors, headers, inputs
 from myapp.extensions import csrf, db, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -65,6 +65,8 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
+    # Before CSRFProtect's hook, which is the first to parse the form.
+    app.before_request(inputs.reject_undecodable_form)
     csrf.init_app(app)
 
 

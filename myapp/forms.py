@@ -16,11 +16,20 @@ def strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+#: What werkzeug puts where the submitted bytes were not valid UTF-8.
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
 def no_control_characters(form, field) -> None:
-    """Reject control characters (null bytes included); tabs and newlines only in text areas."""
+    """Reject control characters (null bytes included) and bytes that were not UTF-8.
+
+    Tabs and newlines are allowed in text areas only.
+    """
     value = field.data
     if not isinstance(value, str):
         return
+    if REPLACEMENT_CHARACTER in value:
+        raise ValidationError("This field contains characters that could not be read.")
     allowed = "\t\r\n" if field.type == "TextAreaField" else ""
     for ch in value:
         if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cs"):
