@@ -18,6 +18,7 @@ def respond(
     success_url: str,
     render: Render | None = None,
     flash_message: str | None = None,
+    render_success: bool = True,
 ) -> Response:
     """Answer a form post with post/redirect/get, or with a partial for a real htmx swap.
 
@@ -26,6 +27,8 @@ def respond(
     ``success_url``; anything else (plain, boosted) gets ``flash_message`` flashed and a 303
     to ``success_url``. On validation errors, ``render(result)`` is sent with 422 so the form
     shows its messages. On a server error, abort with the result's status and message.
+    ``render_success=False`` keeps ``render`` for errors only, for forms whose success must
+    leave the page (sign-in), even when posted as a real swap.
 
     :raise TypeError: on validation errors when ``render`` is None.
     :raise HTTPException: on a server error.
@@ -40,7 +43,7 @@ def respond(
 
     if isinstance(result.data, Response):
         return result.data
-    if is_swap() and render is not None:
+    if is_swap() and render is not None and render_success:
         # The partial shows the change itself; a flash would surface on some later page.
         return _rendered(render, result, 200)
     if flash_message:

@@ -35,6 +35,7 @@ def sign_up():
             success_url=_landing(next_value),
             flash_message="Welcome! Your account is ready.",
             render=lambda r: htmx.render("auth/sign_up.html", form=r.form, next=next_value),
+            render_success=False,
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
@@ -54,6 +55,7 @@ def sign_in():
             result,
             success_url=_landing(next_value),
             render=lambda r: htmx.render("auth/sign_in.html", form=r.form, next=next_value),
+            render_success=False,
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
@@ -89,5 +91,6 @@ def sudo():
             success_url=_landing(next_value),
             flash_message="Password confirmed. You can continue.",
             render=lambda r: htmx.render("auth/sudo.html", form=r.form, next=next_value),
+            render_success=False,
         )
     return htmx.render("auth/sudo.html", form=SudoForm(formdata=None), next=next_value)

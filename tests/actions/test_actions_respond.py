@@ -53,6 +53,16 @@ def test_success_in_a_swap_without_render_redirects_through_htmx(post):
         assert get_flashed_messages() == ["Saved."]
 
 
+def test_success_in_a_swap_can_navigate_instead_of_rendering(post):
+    with post(SWAP):
+        response = respond(
+            SUCCESS, success_url="/organizations", render=render, render_success=False
+        )
+
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/organizations")
+        assert response.get_data(as_text=True) == ""
+
+
 @pytest.mark.parametrize("headers", [PLAIN, BOOSTED, SWAP], ids=["plain", "boosted", "swap"])
 def test_a_response_returned_by_the_action_is_sent_as_is(post, headers):
     with post(headers):
