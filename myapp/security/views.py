@@ -1,4 +1,139 @@
-"""Security settings pages (being written)."""
-from flask import Blueprint
+"""The security settings page: signed-in devices, ending them, the password, recent activity.
+
+Every button is a real POST form that also carries ``hx-post``: with htmx the sessions list is
+swapped in place with a short confirmation; without JavaScript the same post answers with a
+303 back to the page and a flash. Ending this device's session (alone or with all the others)
+signs it out and sends it to ``/sign-in`` instead.
+"""
+from flask import Blueprint, flash, redirect, request, url_for
+
+from myapp import htmx
+from myapp.actions import ActionResult, respond
+from myapp.security import actions, data
+from myapp.security.filters import relative_time, utc_time
+from myapp.security.forms import ChangePasswordForm
 
 bp = Blueprint("security", __name__, url_prefix="/settings/security")
+bp.add_app_template_filter(relative_time, "relative_time")
+bp.add_app_template_filter(utc_time, "utc_time")
+
+#: Shown when a revoke button names a session that is gone (ended in another tab, or never ours).
+SESSION_GONE = "That session has already ended."
+
+
+def _page(status: int = 200, changed: bool = False, **notice):
+    """Render the page, or only the sessions list for a real htmx swap.
+
+    After a change (``changed``) the swap also carries the activity list out of band, so it
+    shows what was just done; otherwise the swap leaves it alone and does not query it.
+    """
+    swap = htmx.is_swap()
+    return htmx.render(
+        "security/index.html",
+        "security/_sessions.html",
+        status=status,
+        sessions=data.list_sessions(),
+        events=data.list_recent_events() if changed or not swap else None,
+        activity_out_of_band=changed and swap,
+        password_form=None if swap else ChangePasswordForm(formdata=None),
+        **notice,
+    )
+
+
+def _signed_out(message: str):
+    """Send this device, whose session just ended, to the sign-in page as a full page load."""
+    flash(message)
+    url = url_for("auth.sign_in")
+    response = htmx.hx_redirect(url) if htmx.is_htmx() else redirect(url, 303)
+    # Pages of the signed-in user may sit in the browser's cache and storage.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
+def _answer_revoke(result: ActionResult, message: str | None):
+    """Answer a revoke: sign-in page, swapped list, or redirect back with a flash."""
+    if result.ok and result.data.signed_out_this_device:
+        return _signed_out(message)
+    if result.status == 404 and htmx.is_swap():
+        # The list on screen is stale: show the current one rather than an error in its place.
+        return _page(status=404, error=SESSION_GONE)
+    return respond(
+        result,
+        success_url=url_for("security.index"),
+        render=lambda r: _page(changed=True, message=message),
+        flash_message=message,
+    )
+
+
+@bp.get("")
+def index():
+    """Show the devices, the password form and recent activity; a real swap gets the list alone."""
+    return _page()
+
+
+@bp.post("/sessions/<public_id>/revoke")
+def revoke(public_id: str):
+    """End one of the user's sessions; ending this device's signs it out.
+
+    :raise 404: the id is malformed, unknown or another user's; nothing changes.
+    """
+    result = actions.revoke_session(request.form, public_id=public_id)
+    message = None
+    if result.ok:
+        revoked = result.data
+        message = (
+            "You have been signed out."
+            if revoked.signed_out_this_device
+            else f"Signed out {revoked.device}."
+        )
+    return _answer_revoke(result, message)
+
+
+@bp.post("/sessions/revoke-others")
+def revoke_others():
+    """End every session of the user but this device's ("Log out all other devices")."""
+    result = actions.revoke_other_sessions(request.form)
+    message = None
+    if result.ok:
+        count = result.data.count
+        message = (
+            f"Signed out {count} other device{'' if count == 1 else 's'}."
+            if count
+            else "No other devices were signed in."
+        )
+    return _answer_revoke(result, message)
+
+
+@bp.post("/sessions/revoke-all")
+def revoke_all():
+    """End every session of the user, this device's too ("Log out all devices")."""
+    result = actions.revoke_all_sessions(request.form)
+    return _answer_revoke(result, "You have been signed out of all devices." if result.ok else None)
+
+
+@bp.post("/password")
+def change_password():
+    """Change the password, sign out every other device, and keep this one signed in.
+
+    :raise 422: the form is invalid or the current password is wrong.
+    """
+    result = actions.change_password(request.form)
+    message = None
+    if result.ok:
+        ended = result.data
+        message = "Your password has been changed."
+        if ended:
+            message += f" Signed out {ended} other device{'' if ended == 1 else 's'}."
+    return respond(
+        result,
+        success_url=url_for("security.index"),
+        # No render on success, even for a swap: this device's CSRF secret is new, so the
+        # page must load again (a 303, or HX-Redirect) for its forms to carry fresh tokens.
+        render=None if result.ok else lambda r: htmx.render(
+            "security/index.html",
+            sessions=data.list_sessions(),
+            events=data.list_recent_events(),
+            password_form=r.form,
+        ),
+        flash_message=message,
+    )

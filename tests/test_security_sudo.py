@@ -1,0 +1,86 @@
+"""Logging out other devices, or all, needs the password entered recently (sudo mode)."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from myapp.database import utcnow
+from myapp.extensions import db
+from myapp.sessions.models import UserSession
+from tests import factories
+from tests.support import Browser
+
+PAGE = "/settings/security"
+SUDO_BACK_TO_PAGE = "/sudo?next=%2Fsettings%2Fsecurity"
+#: A plain form post comes back to the page it was sent from, as its Referer says.
+FROM_THE_PAGE = {"Referer": f"http://localhost{PAGE}"}
+
+
+def age_sudo(app):
+    with app.app_context():
+        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=3)))
+        db.session.commit()
+
+
+def live_public_ids(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(select(UserSession.public_id)))
+
+
+@pytest.fixture
+def laptop(app, user):
+    """A second device of the user."""
+    device = Browser(app)
+    device.auth_session = device.sign_in_as(user)
+    return device
+
+
+@pytest.fixture
+def stale(app, signed_in, laptop):
+    """The signed-in client, with a second device; neither confirmed the password lately."""
+    age_sudo(app)
+    return signed_in
+
+
+@pytest.mark.parametrize("url", [f"{PAGE}/sessions/revoke-others", f"{PAGE}/sessions/revoke-all"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_stale_session_is_sent_to_confirm_the_password_first(app, stale, url, htmx):
+    before = live_public_ids(app)
+
+    response = stale.post(url, htmx=htmx, current=PAGE, headers=FROM_THE_PAGE)
+
+    if htmx:
+        assert response.status_code == 200
+        assert response.headers["HX-Redirect"] == SUDO_BACK_TO_PAGE
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"] == SUDO_BACK_TO_PAGE
+    assert live_public_ids(app) == before
+    assert stale.get("/api/auth/session").json is not None
+
+
+def test_after_confirming_the_password_the_revoke_goes_through(app, stale):
+    response = stale.post("/sudo", {"password": factories.DEFAULT_PASSWORD, "next": PAGE})
+    assert response.headers["Location"] == PAGE
+
+    response = stale.post(f"{PAGE}/sessions/revoke-others", htmx=True, current=PAGE)
+
+    assert "Signed out 1 other device." in response.get_data(as_text=True)
+    assert len(live_public_ids(app)) == 1
+
+
+def test_revoking_one_session_needs_no_sudo(app, stale, laptop):
+    response = stale.post(f"{PAGE}/sessions/{laptop.auth_session.public_id}/revoke")
+
+    assert response.headers["Location"] == PAGE
+    assert laptop.auth_session.public_id not in live_public_ids(app)
+
+
+def test_changing_the_password_needs_no_sudo_since_it_asks_for_the_password(app, stale, laptop):
+    response = stale.post(
+        f"{PAGE}/password",
+        {"current_password": factories.DEFAULT_PASSWORD, "new_password": "a brand new passphrase"},
+    )
+
+    assert response.headers["Location"] == PAGE
+    assert laptop.get("/api/auth/session").json is None
