@@ -1,4 +1,113 @@
-"""Contact pages (being written)."""
-from flask import Blueprint
+"""Contact pages: one list that works as plain forms and as htmx swaps of ``_list.html``.
+
+Every route answers the full page to plain, boosted and history-restore requests, and the
+list partial alone to a real htmx swap. Create, inline edit and delete all swap that one
+partial in place (``hx-target="#contacts-list"``); validation errors come back inside it
+with 422. Inline edit is ``GET .../contacts/<id>?edit=1``: the list with that row as a form,
+so the same link works without JavaScript. A contact's own page (no ``?edit``) is always a
+full page. Views receive ``slug`` only to build URLs.
+"""
+from flask import Blueprint, request, url_for
+
+from myapp import htmx
+from myapp.actions import respond
+from myapp.contacts import actions, data
+from myapp.contacts.forms import ContactForm
+from myapp.organizations import data as organization_data
 
 bp = Blueprint("contacts", __name__, url_prefix="/organizations/<slug>/contacts")
+
+
+@bp.get("")
+def index(slug):
+    """List the organization's contacts with a form to add one.
+
+    :raise 404: the organization does not exist or the user is not a member.
+    """
+    return _render_list()
+
+
+@bp.post("")
+def create(slug):
+    """Add a contact; any member may.
+
+    :raise 404: not a member.
+    :raise 422: the name is missing or a field is invalid.
+    """
+    result = actions.create_contact(request.form)
+    return respond(
+        result,
+        success_url=url_for(".index", slug=slug),
+        flash_message="Contact added.",
+        # A new, empty form once saved; the submitted one, with its messages, when not.
+        render=lambda r: _render_list(create_form=None if r.ok else r.form),
+    )
+
+
+@bp.get("/<int:contact_id>")
+def show(slug, contact_id):
+    """Show a contact; with ``?edit=1``, the contact list with this row as an edit form.
+
+    :raise 404: not a member, or no such contact in this organization.
+    """
+    if request.args.get("edit"):
+        contact = data.get_contact(contact_id)
+        return _render_list(
+            editing_id=contact.id, edit_form=ContactForm(formdata=None, obj=contact)
+        )
+    return htmx.render(
+        "contacts/show.html",
+        contact=data.get_contact(contact_id),
+        ctx=organization_data.get_organization(),
+    )
+
+
+@bp.post("/<int:contact_id>/update")
+def update(slug, contact_id):
+    """Save a contact's fields; any member may.
+
+    :raise 404: not a member, or no such contact in this organization.
+    :raise 422: the name is missing or a field is invalid.
+    """
+    result = actions.update_contact(request.form, contact_id=contact_id)
+    return respond(
+        result,
+        success_url=url_for(".index", slug=slug),
+        flash_message="Contact saved.",
+        render=lambda r: _render_list() if r.ok else _render_edit(contact_id, r.form),
+    )
+
+
+@bp.post("/<int:contact_id>/delete")
+def delete(slug, contact_id):
+    """Delete a contact; admins only.
+
+    :raise 403: the user is a member but not an admin.
+    :raise 404: not a member, or no such contact in this organization.
+    """
+    result = actions.delete_contact(request.form, contact_id=contact_id)
+    return respond(
+        result,
+        success_url=url_for(".index", slug=slug),
+        flash_message="Contact deleted.",
+        render=lambda r: _render_list(),
+    )
+
+
+def _render_edit(contact_id, form):
+    # The form was refused before the action looked the contact up: check it exists here,
+    # so an id from another organization is a 404 even with invalid input.
+    contact = data.get_contact(contact_id)
+    return _render_list(editing_id=contact.id, edit_form=form)
+
+
+def _render_list(create_form=None, editing_id=None, edit_form=None):
+    return htmx.render(
+        "contacts/index.html",
+        "contacts/_list.html",
+        contacts=data.list_contacts(),
+        ctx=organization_data.get_organization(),
+        create_form=create_form if create_form is not None else ContactForm(formdata=None),
+        editing_id=editing_id,
+        edit_form=edit_form,
+    )

@@ -1,0 +1,110 @@
+"""Hand data functions and actions the organization in the URL, for its members only.
+
+``get_auth_organization_context()`` reads ``<slug>`` from the matched route, checks the
+membership in the database on every request (so a promotion or a removal applies on the
+member's very next request) and returns plain frozen objects, as ``auth()`` does: one Core
+statement joins the organization to the signed-in user's membership, and nothing can lazy-load
+or expire after an action commits.
+"""
+import re
+from dataclasses import dataclass
+
+from flask import abort, g, request
+from sqlalchemy import bindparam, select
+
+from myapp.extensions import db
+from myapp.organizations.models import ROLE_ADMIN, SLUG_MAX_LENGTH, Membership, Organization
+from myapp.sessions import AuthSession, get_auth_context
+
+#: What a slug can look like; anything else is a 404 without a query.
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+_organizations = Organization.__table__
+_memberships = Membership.__table__
+
+_LOOKUP = (
+    select(
+        _organizations.c.id,
+        _organizations.c.slug,
+        _organizations.c.name,
+        _memberships.c.id.label("membership_id"),
+        _memberships.c.role,
+        _memberships.c.is_owner,
+    )
+    .join(_memberships, _memberships.c.organization_id == _organizations.c.id)
+    .where(
+        _organizations.c.slug == bindparam("slug"),
+        _memberships.c.user_id == bindparam("user_id"),
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthOrganization:
+    """The organization named in the URL: what ``ctx.organization`` holds."""
+
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuthMembership:
+    """The signed-in user's membership in it: what ``ctx.membership`` holds."""
+
+    id: int
+    role: str
+    is_owner: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+
+@dataclass(frozen=True, slots=True)
+class AuthOrganizationContext:
+    """The signed-in session plus the organization and the user's membership in it."""
+
+    session: AuthSession
+    organization: AuthOrganization
+    membership: AuthMembership
+
+
+_CACHE = "_auth_organization_context"
+
+
+def get_auth_organization_context() -> AuthOrganizationContext:
+    """Return the context of the organization in the URL, querying at most once per request.
+
+    A signed-out request gets the sign-in redirect (from ``get_auth_context()``). An unknown
+    slug and an organization the user is not a member of both abort with the same 404, so
+    nobody can learn which organizations exist.
+
+    :raise RuntimeError: when the matched route has no ``<slug>``: a programming error.
+    """
+    auth_context = get_auth_context()
+    slug = (request.view_args or {}).get("slug")
+    if slug is None:
+        raise RuntimeError(
+            f"get_auth_organization_context() needs a route with <slug>, not {request.path!r}"
+        )
+    cache = g.setdefault(_CACHE, {})
+    if slug not in cache:
+        cache[slug] = _load(slug, auth_context.session)
+    context = cache[slug]
+    if context is None:
+        abort(404)
+    return context
+
+
+def _load(slug: str, auth_session: AuthSession) -> AuthOrganizationContext | None:
+    if len(slug) > SLUG_MAX_LENGTH or SLUG_PATTERN.fullmatch(slug) is None:
+        return None
+    row = db.session.execute(_LOOKUP, {"slug": slug, "user_id": auth_session.user.id}).first()
+    if row is None:
+        return None
+    return AuthOrganizationContext(
+        session=auth_session,
+        organization=AuthOrganization(id=row.id, slug=row.slug, name=row.name),
+        membership=AuthMembership(id=row.membership_id, role=row.role, is_owner=row.is_owner),
+    )

@@ -1,0 +1,66 @@
+"""Create an organization, add a member, change a role: the shape of each submission."""
+from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from myapp.auth.models import EMAIL_MAX_LENGTH
+from myapp.forms import Form, strip
+from myapp.organizations.context import SLUG_PATTERN
+from myapp.organizations.models import (
+    ORGANIZATION_NAME_MAX_LENGTH,
+    ROLE_ADMIN,
+    ROLE_MEMBER,
+    SLUG_MAX_LENGTH,
+)
+
+ROLE_CHOICES = [SelectChoice(ROLE_MEMBER, "Member"), SelectChoice(ROLE_ADMIN, "Admin")]
+
+
+def role_field() -> SelectField:
+    """Return a select of the known roles.
+
+    It has no default on purpose: a post that leaves ``role`` out is refused, never read as
+    "member", which would quietly demote an admin.
+    """
+    return SelectField(
+        "Role", choices=ROLE_CHOICES, invalid_choice_message="Choose member or admin."
+    )
+
+
+class OrganizationForm(Form):
+    name = StringField(
+        "Name",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter a name."),
+            Length(max=ORGANIZATION_NAME_MAX_LENGTH, message="Names are at most 100 characters."),
+        ],
+    )
+    slug = StringField(
+        "Slug (optional)",
+        filters=[strip],
+        validators=[
+            Optional(),
+            Length(max=SLUG_MAX_LENGTH, message="Slugs are at most 50 characters."),
+            Regexp(
+                f"^{SLUG_PATTERN.pattern}$",
+                message="Use lowercase letters, digits and single hyphens between them.",
+            ),
+        ],
+    )
+
+
+class MemberForm(Form):
+    email = EmailField(
+        "Email",
+        filters=[strip],
+        validators=[
+            DataRequired("Enter the email address of their account."),
+            Length(max=EMAIL_MAX_LENGTH, message="Email addresses are at most 254 characters."),
+            Email("Enter a valid email address."),
+        ],
+    )
+    role = role_field()
+
+
+class RoleForm(Form):
+    role = role_field()
