@@ -20,6 +20,7 @@ from myapp.actions import (
     return_validation_errors,
 )
 from myapp.auth.forms import EmptyForm
+from myapp.auth.sudo import require_sudo
 from myapp.auth.models import User, normalize_email
 from myapp.extensions import db
 from myapp.organizations.data import ADMINS_ONLY
@@ -49,6 +50,9 @@ def require_admin(*, ctx, metadata, client_input, next):
 
 #: For actions only an organization's admins may run: ``ctx.membership.is_admin`` holds.
 admin_action_client = auth_organization_action_client.use(require_admin)
+#: Admin actions that change who holds power need a recently confirmed password too; the
+#: role check comes first, so a member gets 403 rather than a password prompt.
+sudo_admin_action_client = admin_action_client.use(require_sudo)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +130,7 @@ def add_member(parsed_input, ctx) -> MemberChange:
     return change
 
 
-@admin_action_client.metadata(
+@sudo_admin_action_client.metadata(
     action_name="change_member_role", forbidden_message=ADMINS_ONLY
 ).schema(RoleForm).action
 def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
@@ -145,7 +149,7 @@ def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     return change
 
 
-@admin_action_client.metadata(
+@sudo_admin_action_client.metadata(
     action_name="remove_member", forbidden_message=ADMINS_ONLY
 ).schema(EmptyForm).action
 def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:

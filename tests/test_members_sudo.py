@@ -1,0 +1,68 @@
+"""Changing a role and removing a member need sudo mode: a recently confirmed password."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from myapp.database import utcnow
+from myapp.extensions import db
+from myapp.sessions.models import UserSession
+from tests import org_factories
+
+MEMBERS = "/organizations/acme/members"
+
+
+@pytest.fixture
+def cast(app):
+    cast = org_factories.make_cast(app)
+    with app.app_context():
+        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=3)))
+        db.session.commit()
+    return cast
+
+
+def role_of(app, cast):
+    membership = org_factories.membership_of(app, cast.acme, cast.member)
+    return membership.role if membership else None
+
+
+@pytest.mark.parametrize(
+    ("action", "data"), [("role", {"role": "admin"}), ("remove", {})], ids=["role", "remove"]
+)
+def test_a_stale_session_is_sent_to_confirm_the_password_and_nothing_changes(app, cast, action, data):
+    url = f"{MEMBERS}/{cast.member_membership.id}/{action}"
+    response = cast.owner_browser.post(url, data, headers={"Referer": f"http://localhost{MEMBERS}"})
+    assert response.status_code == 303
+    assert response.location == "/sudo?next=%2Forganizations%2Facme%2Fmembers"
+    assert role_of(app, cast) == "member"
+
+
+def test_htmx_gets_hx_redirect_to_the_password_prompt(app, cast):
+    url = f"{MEMBERS}/{cast.member_membership.id}/remove"
+    response = cast.owner_browser.post(url, htmx=True, current=MEMBERS)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == "/sudo?next=%2Forganizations%2Facme%2Fmembers"
+    assert role_of(app, cast) == "member"
+
+
+def test_a_member_gets_403_not_a_password_prompt(app, cast):
+    url = f"{MEMBERS}/{cast.owner_membership.id}/role"
+    response = cast.member_browser.post(url, {"role": "member"})
+    assert response.status_code == 403
+
+
+def test_after_confirming_the_password_the_change_goes_through(app, cast):
+    browser = cast.owner_browser
+    confirm = browser.post("/sudo", {"password": "correct horse battery", "next": MEMBERS})
+    assert confirm.location == MEMBERS
+    response = browser.post(f"{MEMBERS}/{cast.member_membership.id}/role", {"role": "admin"})
+    assert (response.status_code, response.location) == (303, MEMBERS)
+    assert role_of(app, cast) == "admin"
+
+
+def test_adding_a_member_needs_no_sudo(app, cast):
+    from tests import factories
+
+    factories.make_user(app, email="nia@example.com")
+    response = cast.owner_browser.post(MEMBERS, {"email": "nia@example.com", "role": "member"})
+    assert response.status_code == 303
