@@ -1,5 +1,5 @@
 """Security headers on every response, and no caching of anything that depends on a session."""
-from flask import Response, request
+from flask import Response, current_app, request
 
 #: No inline script or style anywhere: htmx is configured (see base.html) to need neither.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,6 +22,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if current_app.config["COOKIE_SECURE"]:
+        # Served over HTTPS: tell browsers never to come back over plain HTTP for a year.
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.endpoint != "static":
         # Pages, partials and the session endpoint all depend on who is signed in: a shared
         # cache or the back button on a shared computer must not replay them.

@@ -42,3 +42,12 @@ def test_pages_have_no_inline_script_or_style(signed_in):
         page = signed_in.get(path).text
         assert "<script>" not in page and "style=" not in page
         assert "<style" not in page
+
+
+@pytest.mark.settings(COOKIE_SECURE=True)
+def test_https_deployments_send_hsts(client):
+    assert client.get("/sign-in").headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_plain_http_development_sends_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
