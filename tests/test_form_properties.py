@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from myapp.extensions import db
-from tests import factories
+from tests import factories, org_factories
 
 AUDIT_TABLES = {"auth_attempts", "security_events"}
 
@@ -19,6 +19,11 @@ text_values = st.one_of(
     st.emails().map(str),
     st.sampled_from(["", " ", "\x00", "a@b.co", "correct horse battery", "x" * 300]),
 )
+
+def sometimes(*valid):
+    """Mix known-good values in, so accepted input is exercised as well as refused input."""
+    return st.one_of(text_values, st.sampled_from(valid))
+
 
 property_settings = settings(
     max_examples=40,
@@ -48,9 +53,9 @@ def check_post(browser, path, data, htmx):
     response = browser.post(path, data, htmx=htmx, current=path)
     after = snapshot(browser.app)
     assert response.status_code < 500, response.text[:500]
-    # Accepted: a 303 for a plain post, an HX-Redirect for a real htmx swap.
-    accepted = response.status_code == 303 or (
-        response.status_code == 200 and "HX-Redirect" in response.headers
+    # Accepted: a 303 for a plain post; for a real htmx swap, an HX-Redirect or the partial.
+    accepted = response.status_code in (200, 303) and "/sign-in" not in response.headers.get(
+        "HX-Redirect", response.headers.get("Location", "")
     )
     if response.status_code >= 400:
         assert before == after, f"{response.status_code} but the database changed"
@@ -77,8 +82,12 @@ def test_sign_up_form(client, values, extra, htmx):
 
 @pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=10_000, SIGN_IN_LIMIT_PER_IP=10_000)
 @property_settings
-@given(values=st.tuples(text_values, text_values), extra=extra_fields, htmx=st.booleans())
-def test_sign_in_form(app, client, values, extra, htmx):
+@given(
+    values=st.tuples(sometimes("ada@example.com"), sometimes(factories.DEFAULT_PASSWORD)),
+    extra=extra_fields,
+    htmx=st.booleans(),
+)
+def test_sign_in_form(app, client, user, values, extra, htmx):
     data = form_data(["email", "password"], values, extra)
     client.clear_cookies()
     response, accepted, changed = check_post(client, "/sign-in", data, htmx)
@@ -87,13 +96,87 @@ def test_sign_in_form(app, client, values, extra, htmx):
 
 @pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=10_000, SIGN_IN_LIMIT_PER_IP=10_000)
 @property_settings
-@given(password=text_values, extra=extra_fields, htmx=st.booleans())
+@given(password=sometimes(factories.DEFAULT_PASSWORD), extra=extra_fields, htmx=st.booleans())
 def test_sudo_form(app, signed_in, password, extra, htmx):
     data = form_data(["password"], [password], extra)
     response, accepted, changed = check_post(signed_in, "/sudo", data, htmx)
     assert accepted or response.status_code == 422
     # Confirming the password writes sudo_at: only on success.
     assert changed == accepted
+
+
+@pytest.fixture
+def cast(app):
+    return org_factories.make_cast(app)
+
+
+@property_settings
+@given(values=st.tuples(text_values, text_values), extra=extra_fields, htmx=st.booleans())
+def test_create_organization_form(app, cast, values, extra, htmx):
+    data = form_data(["name", "slug"], values, extra)
+    response, accepted, changed = check_post(cast.owner_browser, "/organizations", data, htmx)
+    assert accepted or response.status_code == 422
+    assert changed == accepted
+
+
+@property_settings
+@given(values=st.tuples(*[text_values] * 4), extra=extra_fields, htmx=st.booleans())
+def test_create_contact_form(app, cast, values, extra, htmx):
+    data = form_data(["name", "email", "phone", "notes"], values, extra)
+    path = "/organizations/acme/contacts"
+    response, accepted, changed = check_post(cast.member_browser, path, data, htmx)
+    assert accepted or response.status_code == 422
+    assert changed == accepted
+
+
+@property_settings
+@given(values=st.tuples(*[text_values] * 4), extra=extra_fields, htmx=st.booleans())
+def test_update_contact_form(app, cast, values, extra, htmx):
+    contact = org_factories.make_contact(app, cast.acme)
+    data = form_data(["name", "email", "phone", "notes"], values, extra)
+    path = f"/organizations/acme/contacts/{contact.id}/update"
+    response, accepted, changed = check_post(cast.member_browser, path, data, htmx)
+    assert accepted or response.status_code == 422
+
+
+@property_settings
+@given(
+    values=st.tuples(sometimes("sam@example.com"), sometimes("member", "admin")),
+    extra=extra_fields,
+    htmx=st.booleans(),
+)
+def test_add_member_form(app, cast, values, extra, htmx):
+    data = form_data(["email", "role"], values, extra)
+    response, accepted, changed = check_post(
+        cast.owner_browser, "/organizations/acme/members", data, htmx
+    )
+    assert accepted or response.status_code == 422
+    assert changed == accepted
+
+
+@property_settings
+@given(role=sometimes("member", "admin"), extra=extra_fields, htmx=st.booleans())
+def test_change_role_form(app, cast, role, extra, htmx):
+    data = form_data(["role"], [role], extra)
+    path = f"/organizations/acme/members/{cast.member_membership.id}/role"
+    response, accepted, changed = check_post(cast.owner_browser, path, data, htmx)
+    assert accepted or response.status_code == 422
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=10_000, SIGN_IN_LIMIT_PER_IP=10_000)
+@property_settings
+@given(
+    values=st.tuples(sometimes(factories.DEFAULT_PASSWORD), text_values),
+    extra=extra_fields,
+    htmx=st.booleans(),
+)
+def test_change_password_form(app, signed_in, values, extra, htmx):
+    data = form_data(["current_password", "new_password"], values, extra)
+    response, accepted, changed = check_post(signed_in, "/settings/security/password", data, htmx)
+    assert accepted or response.status_code == 422
+    if accepted:
+        # This device carries on under its new token.
+        assert signed_in.get("/api/auth/session").json is not None
 
 
 def test_the_property_can_see_a_change(app, client):
