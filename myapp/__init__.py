@@ -1,4 +1,5 @@
 """myapp: a Flask SaaS core with sessions stored in SQL and mutations through safe actions."""
+
 import os
 import secrets
 

@@ -4,6 +4,7 @@ Every setting is documented with ``#:`` and can be overridden by ``create_app(te
 Nothing here has a production fallback for ``SECRET_KEY``: an app started without one outside
 debug or testing refuses to start rather than sign cookies with a guessable key.
 """
+
 import os
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -42,7 +43,7 @@ def from_environment() -> dict:
     return {
         #: Signs Flask's own cookie (CSRF secret and flash messages). Required outside debug.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
-        #: SQLAlchemy URL; ``postgresql+psycopg://...`` for PostgreSQL. Default: SQLite in instance/.
+        #: SQLAlchemy URL (``postgresql+psycopg://...``). Default: SQLite in instance/.
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         #: Seconds of inactivity after which a session ends (sliding expiry).
         "SESSION_MAX_AGE": env_int("SESSION_MAX_AGE", 30 * 24 * 3600),

@@ -1,4 +1,5 @@
 """Column types and engine settings that every feature's models share."""
+
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event

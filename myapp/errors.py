@@ -1,4 +1,5 @@
 """Error pages: a full page for page loads, a short message for htmx swaps, JSON for the API."""
+
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -26,7 +27,11 @@ def render_error(status: int, message: str, headers=None):
         response.status_code = status
     else:
         response = htmx.render(
-            "errors/error.html", "errors/_message.html", status=status, status_code=status, message=message
+            "errors/error.html",
+            "errors/_message.html",
+            status=status,
+            status_code=status,
+            message=message,
         )
     for name, value in headers or ():
         if name.lower() != "content-type":

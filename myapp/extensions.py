@@ -3,6 +3,7 @@
 Keeping them here lets any module import ``db`` or ``csrf`` without importing the
 application, so there is exactly one app factory and no import cycles.
 """
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect

@@ -5,6 +5,7 @@ ownership, credentials). CSRF is checked once per request by ``CSRFProtect`` bef
 runs, so forms do not check it again: that lets an action validate a plain mapping too.
 Templates add the token with the ``csrf_field()`` macro.
 """
+
 import unicodedata
 
 from flask_wtf import FlaskForm

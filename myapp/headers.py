@@ -1,4 +1,5 @@
 """Security headers on every response, and no caching of anything that depends on a session."""
+
 from flask import Response, current_app, request
 
 #: No inline script or style anywhere: htmx is configured (see base.html) to need neither.

@@ -1,4 +1,5 @@
 """A liveness probe that touches neither the database nor the session."""
+
 from flask import Blueprint
 
 bp = Blueprint("health", __name__)

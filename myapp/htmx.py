@@ -4,6 +4,7 @@ One URL serves two renderings: the full page for normal, boosted and history-res
 requests, and the partial only for a real swap. Boosted navigation sends ``HX-Request`` too,
 so that header alone is not enough to decide.
 """
+
 from urllib.parse import urlsplit
 
 from flask import Response, make_response, render_template, request

@@ -4,6 +4,7 @@ werkzeug parses forms leniently: an undecodable body becomes an empty form, and 
 percent-escape of invalid UTF-8 (``%FF``) is kept as the literal text ``%FF``. Either way the
 user's input would be silently changed, so such a request gets a 400 that says why.
 """
+
 from urllib.parse import unquote_to_bytes
 
 from flask import abort, request

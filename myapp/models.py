@@ -1,4 +1,5 @@
 """Import every feature's models, so SQLAlchemy's metadata and Alembic see all tables."""
+
 from myapp.auth.models import User
 from myapp.contacts.models import Contact
 from myapp.organizations.models import Membership, Organization

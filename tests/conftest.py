@@ -4,6 +4,7 @@ The database comes from ``TEST_DATABASE_URL`` (default: a SQLite file in a tempo
 The schema is built once per run by the real Alembic migrations, and every test starts from
 empty tables, so the same tests prove the same behaviour on both engines.
 """
+
 import os
 
 import pytest

@@ -1,4 +1,5 @@
 """Build rows for tests with the real models and the real password hashing."""
+
 from myapp.auth.models import User, normalize_email
 from myapp.auth.passwords import hash_password
 from myapp.extensions import db

@@ -4,6 +4,7 @@ Plain functions, like ``tests/factories.py``: each commits its rows and returns 
 with their ids loaded. ``make_cast(app)`` sets up the usual scene: Acme with its owner, a plain
 member and a stranger who belongs elsewhere, each signed in on their own browser.
 """
+
 from dataclasses import dataclass
 
 from sqlalchemy import select

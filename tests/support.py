@@ -1,9 +1,11 @@
 """A test client that behaves like a browser with htmx: CSRF tokens, htmx headers, sign-in."""
+
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
 
 from myapp.extensions import db
 from myapp.sessions.lifecycle import start_session
+
 
 #: Headers htmx sends for a real swap (not boosted navigation) from the page ``current``.
 def htmx_headers(current: str = "/organizations", boosted: bool = False) -> dict:
@@ -74,9 +76,15 @@ class Browser:
             data["next"] = next
         return self.post("/sign-in", data)
 
-    def sign_in_as(self, user, user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"):
+    def sign_in_as(
+        self,
+        user,
+        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    ):
         """Start a session for ``user`` directly, as sign-in would, and store its cookie."""
-        with self.app.test_request_context(headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "203.0.113.9"}):
+        with self.app.test_request_context(
+            headers={"User-Agent": user_agent}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+        ):
             from flask import g
 
             auth_session = start_session(user)

@@ -1,4 +1,5 @@
 """Sign-up, sign-in and sign-out through the real forms."""
+
 from sqlalchemy import func, select
 
 from myapp.auth.models import User
@@ -19,7 +20,8 @@ def test_sign_up_page_renders_the_form(client):
 
 def test_sign_up_signs_the_new_user_in(app, client):
     response = client.post(
-        "/sign-up", {"name": "Ada", "email": " Ada@Example.COM ", "password": "correct horse battery"}
+        "/sign-up",
+        {"name": "Ada", "email": " Ada@Example.COM ", "password": "correct horse battery"},
     )
     assert response.status_code == 303
     assert response.headers["Location"] == "/organizations"
@@ -37,7 +39,8 @@ def test_sign_up_with_bad_input_is_422_with_messages_and_writes_nothing(app, cli
 
 def test_sign_up_with_a_taken_email_in_any_case_is_422(app, client, user):
     response = client.post(
-        "/sign-up", {"name": "Other", "email": "ADA@example.com", "password": "correct horse battery"}
+        "/sign-up",
+        {"name": "Other", "email": "ADA@example.com", "password": "correct horse battery"},
     )
     assert response.status_code == 422
     assert "An account with this email already exists." in response.text
@@ -57,7 +60,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer_and_no_cookie(app,
         assert response.status_code == 422
         assert "Incorrect email or password." in response.text
         assert "session_token" not in response.headers.get("Set-Cookie", "")
-    assert wrong.text.replace(user.email, "") .count("Incorrect") == unknown.text.count("Incorrect")
+    assert wrong.text.replace(user.email, "").count("Incorrect") == unknown.text.count("Incorrect")
     assert count(app, UserSession) == 0
 
 

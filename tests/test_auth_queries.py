@@ -1,4 +1,5 @@
 """One lookup per request: deduped_auth() caches, auth() does not, steady GETs write nothing."""
+
 from myapp.sessions import auth, deduped_auth
 
 

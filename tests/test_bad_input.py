@@ -1,4 +1,5 @@
 """Bad input gets a clear 4xx and changes nothing: never a 500, never a half-written change."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,7 +14,8 @@ def user_count(app):
 
 def test_oversized_body_is_413_with_a_page(app, client):
     response = client.post(
-        "/sign-up", {"name": "x" * 100_000, "email": "a@example.com", "password": "correct horse battery"}
+        "/sign-up",
+        {"name": "x" * 100_000, "email": "a@example.com", "password": "correct horse battery"},
     )
     assert response.status_code == 413
     assert "That request is too large." in response.text
@@ -44,7 +46,9 @@ def test_field_limits_and_control_characters_are_422(app, client, field, value, 
 @pytest.mark.parametrize("name", [b"Ada%FF%FE", b"Ada\xff\xfe", b"%C3"])
 def test_invalid_utf8_form_is_400_and_writes_nothing(app, client, name):
     body = (
-        b"name=" + name + b"&email=ada%40example.com&password=correct+horse+battery&csrf_token="
+        b"name="
+        + name
+        + b"&email=ada%40example.com&password=correct+horse+battery&csrf_token="
         + client.csrf_token().encode()
     )
     response = client.client.post(
@@ -57,16 +61,21 @@ def test_invalid_utf8_form_is_400_and_writes_nothing(app, client, name):
 
 def test_invalid_utf8_in_a_multipart_form_is_422(app, client):
     token = client.csrf_token().encode()
-    body = b"".join(
-        b"--b\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n" % (k, v)
-        for k, v in [
-            (b"name", b"Ada\xff"),
-            (b"email", b"ada@example.com"),
-            (b"password", b"correct horse battery"),
-            (b"csrf_token", token),
-        ]
-    ) + b"--b--\r\n"
-    response = client.client.post("/sign-up", data=body, content_type="multipart/form-data; boundary=b")
+    body = (
+        b"".join(
+            b'--b\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (k, v)
+            for k, v in [
+                (b"name", b"Ada\xff"),
+                (b"email", b"ada@example.com"),
+                (b"password", b"correct horse battery"),
+                (b"csrf_token", token),
+            ]
+        )
+        + b"--b--\r\n"
+    )
+    response = client.client.post(
+        "/sign-up", data=body, content_type="multipart/form-data; boundary=b"
+    )
     assert response.status_code == 422
     assert "could not be read" in response.text
     assert user_count(app) == 0

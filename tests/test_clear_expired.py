@@ -1,4 +1,5 @@
 """``flask sessions clear-expired`` deletes ended sessions, and only those."""
+
 from datetime import timedelta
 
 import pytest

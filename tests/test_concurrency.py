@@ -4,6 +4,7 @@ Several threads keep presenting one user's tokens (and one keeps signing in) whi
 logs out all devices. Meant for PostgreSQL, where requests really run in parallel; it runs on
 SQLite too, where writers take turns.
 """
+
 import threading
 import time
 

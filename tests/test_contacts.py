@@ -3,6 +3,7 @@
 The page works as plain forms and as htmx swaps of ``_list.html``; each route is tested as a
 plain request, a boosted one (full page) and a real swap (the partial).
 """
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """Cookie attributes with COOKIE_SECURE on, and what Flask's own cookie may carry."""
+
 import pytest
 from flask.sessions import SecureCookieSessionInterface
 

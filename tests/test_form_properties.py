@@ -4,8 +4,10 @@ changes only when the form was accepted.
 Failed sign-in attempts and security activity are audit records, written on purpose when
 input is refused, so they are left out of the comparison.
 """
+
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from myapp.extensions import db
 from tests import factories, org_factories
@@ -19,6 +21,7 @@ text_values = st.one_of(
     st.emails().map(str),
     st.sampled_from(["", " ", "\x00", "a@b.co", "correct horse battery", "x" * 300]),
 )
+
 
 def sometimes(*valid):
     """Mix known-good values in, so accepted input is exercised as well as refused input."""
@@ -42,7 +45,7 @@ def snapshot(app) -> dict:
 
 
 def form_data(fields, draw_values, extra):
-    data = dict(zip(fields, draw_values))
+    data = dict(zip(fields, draw_values, strict=True))
     data.update(extra)
     return data
 
@@ -71,7 +74,9 @@ extra_fields = st.dictionaries(
 
 @pytest.mark.settings(SIGN_UP_LIMIT_PER_IP=10_000)
 @property_settings
-@given(values=st.tuples(text_values, text_values, text_values), extra=extra_fields, htmx=st.booleans())
+@given(
+    values=st.tuples(text_values, text_values, text_values), extra=extra_fields, htmx=st.booleans()
+)
 def test_sign_up_form(client, values, extra, htmx):
     data = form_data(["name", "email", "password"], values, extra)
     client.clear_cookies()

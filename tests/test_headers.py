@@ -1,4 +1,5 @@
 """Security headers on every response; no caching of anything that depends on the session."""
+
 import pytest
 
 PAGES = ["/sign-in", "/sign-up", "/organizations", "/api/auth/session", "/healthz", "/no-such-page"]

@@ -3,6 +3,7 @@
 The owner cannot be removed or demoted, the last admin cannot be demoted or removed, and
 every change applies on the affected member's very next request.
 """
+
 from types import SimpleNamespace
 
 import pytest

@@ -1,4 +1,5 @@
 """Changing a role and removing a member need sudo mode: a recently confirmed password."""
+
 from datetime import timedelta
 
 import pytest
@@ -29,7 +30,9 @@ def role_of(app, cast):
 @pytest.mark.parametrize(
     ("action", "data"), [("role", {"role": "admin"}), ("remove", {})], ids=["role", "remove"]
 )
-def test_a_stale_session_is_sent_to_confirm_the_password_and_nothing_changes(app, cast, action, data):
+def test_a_stale_session_is_sent_to_confirm_the_password_and_nothing_changes(
+    app, cast, action, data
+):
     url = f"{MEMBERS}/{cast.member_membership.id}/{action}"
     response = cast.owner_browser.post(url, data, headers={"Referer": f"http://localhost{MEMBERS}"})
     assert response.status_code == 303

@@ -1,4 +1,5 @@
 """Organizations: list yours, create one (you own it and are its admin), visit its home page."""
+
 import re
 
 import pytest

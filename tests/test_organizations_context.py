@@ -3,6 +3,7 @@
 A stranger and an unknown slug get the same 404 on every page, partial and action under
 ``/organizations/<slug>/``, and nothing they post changes anything.
 """
+
 import dataclasses
 import re
 

@@ -1,4 +1,5 @@
 """Revocations and password changes are recorded, and the page shows the recent activity."""
+
 from datetime import timedelta
 
 import pytest
@@ -37,7 +38,9 @@ def test_revoking_one_session_is_recorded_with_this_device(app, signed_in, lapto
     with app.app_context():
         event = db.session.scalars(select(SecurityEvent)).one()
     assert (event.kind, event.ip, event.device) == (
-        "session_revoked", "198.51.100.7", "Chrome 131 on macOS"
+        "session_revoked",
+        "198.51.100.7",
+        "Chrome 131 on macOS",
     )
 
 
@@ -74,9 +77,12 @@ def test_a_wrong_current_password_counts_as_a_failed_sign_in(app, signed_in, use
 
     assert kinds(app) == ["sign_in_failed"]
     with app.app_context():
-        assert db.session.scalar(
-            select(func.count()).select_from(AuthAttempt).where(AuthAttempt.email == user.email)
-        ) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuthAttempt).where(AuthAttempt.email == user.email)
+            )
+            == 1
+        )
 
 
 @pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=2)
@@ -110,7 +116,7 @@ def test_the_page_shows_recent_activity_newest_first_and_only_the_users_own(app,
 
     html = client.get(PAGE).get_data(as_text=True)
 
-    activity = html[html.index("Recent security activity"):]
+    activity = html[html.index("Recent security activity") :]
     assert activity.count('class="activity-row"') == 2
     assert activity.index("Logged out all other devices") < activity.index("Signed in")
     assert "Chrome 131 on macOS" in activity and "198.51.100.7" in activity

@@ -1,4 +1,5 @@
 """Devices are named in words from real user-agent strings, with a fallback for the rest."""
+
 import pytest
 
 from myapp.security.devices import UNKNOWN_DEVICE, device_label

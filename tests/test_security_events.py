@@ -1,4 +1,5 @@
 """Security activity is recorded with time, IP and device, and purged after 90 days."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -25,7 +26,9 @@ def test_sign_in_failure_sign_out_and_sudo_are_recorded(app, client, user):
     client.client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
     headers = {"User-Agent": CHROME_MAC}
     client.post("/sign-in", {"email": user.email, "password": "wrong password!"}, headers=headers)
-    client.post("/sign-in", {"email": user.email, "password": "correct horse battery"}, headers=headers)
+    client.post(
+        "/sign-in", {"email": user.email, "password": "correct horse battery"}, headers=headers
+    )
     client.post("/sudo", {"password": "correct horse battery"}, headers=headers)
     client.post("/sign-out", headers=headers)
     assert events(app) == [
@@ -37,7 +40,9 @@ def test_sign_in_failure_sign_out_and_sudo_are_recorded(app, client, user):
 
 
 def test_sign_up_is_recorded(app, client):
-    client.post("/sign-up", {"name": "N", "email": "n@example.com", "password": "correct horse battery"})
+    client.post(
+        "/sign-up", {"name": "N", "email": "n@example.com", "password": "correct horse battery"}
+    )
     assert [kind for kind, _, _ in events(app)] == ["sign_up"]
 
 

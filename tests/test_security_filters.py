@@ -1,4 +1,5 @@
 """Times read as people say them ("5 minutes ago"), with the exact UTC time for the title."""
+
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest

@@ -1,4 +1,5 @@
 """SECURITY.md names tests as evidence: each one it names must exist."""
+
 import ast
 import re
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The security page lists the user's own live sessions, and never their secrets."""
+
 import re
 from datetime import timedelta
 

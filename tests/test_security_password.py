@@ -1,4 +1,5 @@
 """Change the password: check the current one, end every other session, renew this one."""
+
 import pytest
 from sqlalchemy import select
 
@@ -90,7 +91,8 @@ def test_the_new_password_signs_in_and_the_old_one_does_not(app, signed_in, user
 
 
 @pytest.mark.parametrize(
-    "htmx", [{}, {"htmx": True, "headers": {"HX-Boosted": "true"}}, {"htmx": True}],
+    "htmx",
+    [{}, {"htmx": True, "headers": {"HX-Boosted": "true"}}, {"htmx": True}],
     ids=["plain", "boosted", "swap"],
 )
 def test_wrong_current_password_is_a_field_error(app, client, user, laptop, htmx):

@@ -1,4 +1,5 @@
 """Revoke one session by its public id: only the user's own; this device's signs it out."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -17,9 +18,10 @@ def revoke_url(public_id: str) -> str:
 
 def alive(app, public_id: str) -> bool:
     with app.app_context():
-        return db.session.scalar(
-            select(UserSession.id).where(UserSession.public_id == public_id)
-        ) is not None
+        return (
+            db.session.scalar(select(UserSession.id).where(UserSession.public_id == public_id))
+            is not None
+        )
 
 
 def session_count(app) -> int:

@@ -1,4 +1,5 @@
 """Log out all other devices (this one stays), or all devices (this one too)."""
+
 import pytest
 from sqlalchemy import select
 
@@ -66,7 +67,7 @@ def test_revoke_others_with_htmx_swaps_the_list(app, client, user, devices):
     assert live_public_ids(app) == {this.public_id}
     assert "session_token=;" not in response.headers.get("Set-Cookie", "")
     # The activity list is refreshed out of band, showing what was just done.
-    activity = html[html.index('<div id="activity" hx-swap-oob="true">'):]
+    activity = html[html.index('<div id="activity" hx-swap-oob="true">') :]
     assert activity.count('class="activity-row"') == 1
     assert "<td>Logged out all other devices</td>" in activity
 

@@ -1,4 +1,5 @@
 """A revoked device is signed out on its very next request, whatever kind it is."""
+
 import pytest
 from sqlalchemy import select
 

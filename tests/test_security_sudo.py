@@ -1,4 +1,5 @@
 """Logging out other devices, or all, needs the password entered recently (sudo mode)."""
+
 from datetime import timedelta
 
 import pytest

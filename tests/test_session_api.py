@@ -1,4 +1,5 @@
 """GET /api/auth/session: read-only, so no client can update its own session."""
+
 import pytest
 
 

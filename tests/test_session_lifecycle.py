@@ -1,4 +1,5 @@
 """Sessions live in SQL: one row per sign-in, a fresh token, revocable at once."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, text, update
@@ -91,7 +92,9 @@ def test_expired_session_is_refused_and_its_row_deleted(app, signed_in):
 def test_absolutely_old_session_is_refused_however_active(app, signed_in):
     with app.app_context():
         db.session.execute(
-            update(UserSession).values(created_at=utcnow() - timedelta(days=91), last_active_at=utcnow())
+            update(UserSession).values(
+                created_at=utcnow() - timedelta(days=91), last_active_at=utcnow()
+            )
         )
         db.session.commit()
     assert signed_in.get("/api/auth/session").json is None
@@ -117,9 +120,12 @@ def test_planted_token_is_never_adopted_at_sign_in(app, client, user):
     client.sign_in(user.email)
     assert client.session_token() != planted
     with app.app_context():
-        assert db.session.scalar(
-            select(UserSession).where(UserSession.token_hash == hash_token(planted))
-        ) is None
+        assert (
+            db.session.scalar(
+                select(UserSession).where(UserSession.token_hash == hash_token(planted))
+            )
+            is None
+        )
 
 
 def test_sign_in_rotates_the_csrf_secret(client, user):

@@ -1,4 +1,5 @@
 """Signed-out requests go to /sign-in and come back to where they were, never off-site."""
+
 import pytest
 
 from myapp.auth.redirects import safe_next
@@ -13,7 +14,10 @@ def test_page_redirects_to_sign_in_with_next(client):
 def test_htmx_swap_gets_hx_redirect_back_to_the_current_page(client):
     response = client.htmx_get("/organizations", current="/organizations/acme/contacts?q=a")
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == "/sign-in?next=%2Forganizations%2Facme%2Fcontacts%3Fq%3Da"
+    assert (
+        response.headers["HX-Redirect"]
+        == "/sign-in?next=%2Forganizations%2Facme%2Fcontacts%3Fq%3Da"
+    )
     assert response.text == ""  # nothing to swap into the fragment
 
 

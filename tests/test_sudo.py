@@ -1,4 +1,5 @@
 """Sudo mode: the /sudo page, and that sensitive actions send stale sessions there."""
+
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -33,7 +34,9 @@ def test_sudo_page_shows_the_password_form(signed_in):
 def test_wrong_password_is_422_and_does_not_unlock(app, signed_in):
     age_sudo(app)
     before = sudo_at(app)
-    response = signed_in.post("/sudo", {"password": "wrong password!", "next": "/settings/security"})
+    response = signed_in.post(
+        "/sudo", {"password": "wrong password!", "next": "/settings/security"}
+    )
     assert response.status_code == 422
     assert "That password is not correct." in response.text
     assert sudo_at(app) == before
@@ -50,5 +53,7 @@ def test_right_password_unlocks_and_returns_to_next(app, signed_in):
 
 
 def test_hostile_next_after_sudo_stays_on_site(app, signed_in):
-    response = signed_in.post("/sudo", {"password": "correct horse battery", "next": "//evil.example"})
+    response = signed_in.post(
+        "/sudo", {"password": "correct horse battery", "next": "//evil.example"}
+    )
     assert response.headers["Location"] == "/organizations"

@@ -1,4 +1,5 @@
 """Brute-force throttling, with its state in the database so it holds across workers."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -84,7 +85,8 @@ def test_a_successful_sign_in_resets_the_count_for_that_email(client, other_clie
 def test_sign_ups_per_ip_are_limited(app, client):
     def sign_up(n):
         return Browser(app).post(
-            "/sign-up", {"name": "N", "email": f"n{n}@example.com", "password": "correct horse battery"}
+            "/sign-up",
+            {"name": "N", "email": f"n{n}@example.com", "password": "correct horse battery"},
         )
 
     assert sign_up(1).status_code == 303

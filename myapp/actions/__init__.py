@@ -32,6 +32,7 @@ and answer the post from its view::
         flash_message="Contact created.",
     )
 """
+
 from .client import action_client, auth_action_client, auth_organization_action_client
 from .errors import (
     ActionError,

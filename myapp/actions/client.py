@@ -3,6 +3,7 @@
 ``use``, ``metadata`` and ``schema`` each return a new client, so deriving
 ``auth_action_client`` from ``action_client`` can never change ``action_client``.
 """
+
 from collections.abc import Callable, Mapping
 from typing import Any
 

@@ -5,6 +5,7 @@ it into ``ActionResult.server_error``. ``return_validation_errors`` raises the o
 that becomes ``validation_errors`` instead. Anything else an action raises is a bug: the
 executor logs it and shows only a generic message.
 """
+
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 

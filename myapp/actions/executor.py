@@ -11,6 +11,7 @@ back, even when the function failed. Two kinds of exception escape instead:
 Whenever an action does not succeed, the SQLAlchemy session (if the app has Flask-SQLAlchemy)
 is rolled back, so a half-written change cannot be committed later in the same request.
 """
+
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType

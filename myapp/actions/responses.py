@@ -1,4 +1,5 @@
 """Turn an ``ActionResult`` into the response a view returns, for htmx and plain requests."""
+
 from collections.abc import Callable
 
 from flask import abort, flash, make_response, redirect

@@ -1,4 +1,5 @@
 """The value every safe action returns, whatever happened inside it."""
+
 from dataclasses import dataclass, field
 from typing import Any
 

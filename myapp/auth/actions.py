@@ -1,4 +1,5 @@
 """Sign up, sign in, sign out and confirm the password: each through the action client."""
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 

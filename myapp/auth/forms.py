@@ -1,4 +1,5 @@
-"""Sign-up, sign-in and the POST-only sign-out button."""
+"""Sign-up, sign-in, sudo, the POST-only button form, and the fields they share."""
+
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
@@ -25,17 +26,37 @@ def password_field(label: str) -> PasswordField:
     )
 
 
-def email_field() -> EmailField:
-    """Return an email field that trims, requires and checks the address's format."""
-    return EmailField(
-        "Email",
-        filters=[strip],
+def current_password_field(
+    label: str = "Password", required: str = "Enter your password."
+) -> PasswordField:
+    """Return a field for a password that already exists: required and bounded, no more.
+
+    It is not held to the rules for new passwords: one set before those rules changed must
+    still be accepted. The bound keeps a huge value from reaching the hash.
+    """
+    return PasswordField(
+        label,
         validators=[
-            DataRequired("Enter your email address."),
-            Length(max=EMAIL_MAX_LENGTH, message="Email addresses are at most 254 characters."),
-            Email("Enter a valid email address."),
+            DataRequired(required),
+            Length(max=PASSWORD_MAX_LENGTH, message="Passwords are at most 256 characters."),
         ],
     )
+
+
+def email_field(
+    required: str = "Enter your email address.", *, check_format: bool = True
+) -> EmailField:
+    """Return an email field that trims, requires and bounds the address (and checks its format).
+
+    Sign-in skips the format check: an address that could never be valid simply fails to sign in.
+    """
+    validators = [
+        DataRequired(required),
+        Length(max=EMAIL_MAX_LENGTH, message="Email addresses are at most 254 characters."),
+    ]
+    if check_format:
+        validators.append(Email("Enter a valid email address."))
+    return EmailField("Email", filters=[strip], validators=validators)
 
 
 class SignUpForm(Form):
@@ -52,21 +73,8 @@ class SignUpForm(Form):
 
 
 class SignInForm(Form):
-    email = EmailField(
-        "Email",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter your email address."),
-            Length(max=EMAIL_MAX_LENGTH, message="Email addresses are at most 254 characters."),
-        ],
-    )
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired("Enter your password."),
-            Length(max=PASSWORD_MAX_LENGTH, message="Passwords are at most 256 characters."),
-        ],
-    )
+    email = email_field(check_format=False)
+    password = current_password_field()
 
 
 class EmptyForm(Form):
@@ -76,10 +84,4 @@ class EmptyForm(Form):
 class SudoForm(Form):
     """Confirm the password before a sensitive action."""
 
-    password = PasswordField(
-        "Password",
-        validators=[
-            DataRequired("Enter your password."),
-            Length(max=PASSWORD_MAX_LENGTH, message="Passwords are at most 256 characters."),
-        ],
-    )
+    password = current_password_field()

@@ -1,4 +1,5 @@
 """The user account."""
+
 from datetime import datetime
 
 from sqlalchemy import String

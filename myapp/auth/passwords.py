@@ -1,4 +1,5 @@
 """Hash and check passwords with werkzeug's scrypt, at a cost set by configuration."""
+
 from functools import lru_cache
 
 from flask import current_app

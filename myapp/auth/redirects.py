@@ -1,4 +1,5 @@
 """Send signed-out users to ``/sign-in`` and bring them back only to pages of this site."""
+
 from urllib.parse import urlencode, urlsplit
 
 from flask import Response, redirect, request, url_for

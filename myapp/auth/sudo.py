@@ -4,6 +4,7 @@ As on GitHub, a stolen but still valid session cannot log the owner out of their
 devices or change who belongs to an organization without the password. Signing in counts as
 entering it.
 """
+
 from datetime import timedelta
 from urllib.parse import urlencode
 

@@ -4,6 +4,7 @@ Counting failures in a table rather than in process memory makes the limits hold
 gunicorn workers and hosts. Failures are written on their own connection and committed at
 once, because the failing action itself is rolled back.
 """
+
 import math
 from datetime import timedelta
 
@@ -67,7 +68,9 @@ def record_failed_sign_in(email: str, ip: str | None) -> None:
     """Count a failed password check for ``email`` and ``ip``, committed on its own."""
     with db.engine.begin() as connection:
         connection.execute(
-            insert(AuthAttempt).values(kind=SIGN_IN_FAILURE, email=email, ip=ip, created_at=utcnow())
+            insert(AuthAttempt).values(
+                kind=SIGN_IN_FAILURE, email=email, ip=ip, created_at=utcnow()
+            )
         )
 
 

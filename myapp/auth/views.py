@@ -1,4 +1,5 @@
 """Sign-up, sign-in and sign-out pages."""
+
 from flask import Blueprint, redirect, request, url_for
 
 from myapp import htmx

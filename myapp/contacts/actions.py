@@ -3,6 +3,7 @@
 Any member creates and edits contacts; only admins delete them. Every statement is scoped to
 ``ctx.organization``, so an id from another organization is not found, never touched.
 """
+
 from sqlalchemy import delete, update
 
 from myapp.actions import NotFoundError, auth_organization_action_client
@@ -15,9 +16,7 @@ from myapp.organizations.actions import admin_action_client
 NOT_FOUND = "That contact does not exist."
 
 
-@auth_organization_action_client.metadata(action_name="create_contact").schema(
-    ContactForm
-).action
+@auth_organization_action_client.metadata(action_name="create_contact").schema(ContactForm).action
 def create_contact(parsed_input, ctx) -> int:
     """Add a contact to the organization; return its id."""
     contact = Contact(organization_id=ctx.organization.id, **parsed_input)
@@ -28,9 +27,7 @@ def create_contact(parsed_input, ctx) -> int:
     return contact_id
 
 
-@auth_organization_action_client.metadata(action_name="update_contact").schema(
-    ContactForm
-).action
+@auth_organization_action_client.metadata(action_name="update_contact").schema(ContactForm).action
 def update_contact(parsed_input, ctx, *, contact_id: int) -> int:
     """Replace a contact's fields with the submitted ones.
 
@@ -47,9 +44,13 @@ def update_contact(parsed_input, ctx, *, contact_id: int) -> int:
     return contact_id
 
 
-@admin_action_client.metadata(
-    action_name="delete_contact", forbidden_message="Only admins can delete contacts."
-).schema(EmptyForm).action
+@(
+    admin_action_client.metadata(
+        action_name="delete_contact", forbidden_message="Only admins can delete contacts."
+    )
+    .schema(EmptyForm)
+    .action
+)
 def delete_contact(parsed_input, ctx, *, contact_id: int) -> None:
     """Delete a contact; admins only.
 

@@ -1,4 +1,5 @@
 """Reads for contact pages; each takes its organization from the context and filters by it."""
+
 from flask import abort
 from sqlalchemy import select
 

@@ -1,4 +1,5 @@
 """The contact form: the shape of a contact, shared by create and update."""
+
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 

@@ -1,4 +1,5 @@
 """Contacts: the example resource that belongs to an organization."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text

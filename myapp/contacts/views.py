@@ -7,6 +7,7 @@ with 422. Inline edit is ``GET .../contacts/<id>?edit=1``: the list with that ro
 so the same link works without JavaScript. A contact's own page (no ``?edit``) is always a
 full page. Views receive ``slug`` only to build URLs.
 """
+
 from flask import Blueprint, request, url_for
 
 from myapp import htmx

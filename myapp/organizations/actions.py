@@ -4,6 +4,7 @@ Rules: the creator owns the organization and is its first admin; only admins man
 the owner cannot be removed or demoted; the last admin cannot be demoted or removed; a member
 may leave an organization they do not own.
 """
+
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from myapp.actions import (
     return_validation_errors,
 )
 from myapp.auth.forms import EmptyForm
-from myapp.auth.sudo import require_sudo
 from myapp.auth.models import User, normalize_email
+from myapp.auth.sudo import require_sudo
 from myapp.extensions import db
 from myapp.organizations.data import ADMINS_ONLY
 from myapp.organizations.forms import MemberForm, OrganizationForm, RoleForm
@@ -95,9 +96,11 @@ def create_organization(parsed_input, ctx) -> str:
     return_validation_errors({"slug": [SLUG_TAKEN]})
 
 
-@admin_action_client.metadata(
-    action_name="add_member", forbidden_message=ADMINS_ONLY
-).schema(MemberForm).action
+@(
+    admin_action_client.metadata(action_name="add_member", forbidden_message=ADMINS_ONLY)
+    .schema(MemberForm)
+    .action
+)
 def add_member(parsed_input, ctx) -> MemberChange:
     """Give the account with this email a role in the organization."""
     found = db.session.execute(
@@ -130,9 +133,13 @@ def add_member(parsed_input, ctx) -> MemberChange:
     return change
 
 
-@sudo_admin_action_client.metadata(
-    action_name="change_member_role", forbidden_message=ADMINS_ONLY
-).schema(RoleForm).action
+@(
+    sudo_admin_action_client.metadata(
+        action_name="change_member_role", forbidden_message=ADMINS_ONLY
+    )
+    .schema(RoleForm)
+    .action
+)
 def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     """Make a member an admin or an admin a member, keeping the owner and one admin."""
     lock_memberships(ctx)
@@ -149,9 +156,11 @@ def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     return change
 
 
-@sudo_admin_action_client.metadata(
-    action_name="remove_member", forbidden_message=ADMINS_ONLY
-).schema(EmptyForm).action
+@(
+    sudo_admin_action_client.metadata(action_name="remove_member", forbidden_message=ADMINS_ONLY)
+    .schema(EmptyForm)
+    .action
+)
 def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     """Take a member out of the organization; never the owner or the last admin."""
     lock_memberships(ctx)
@@ -166,9 +175,7 @@ def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     return change
 
 
-@auth_organization_action_client.metadata(action_name="leave_organization").schema(
-    EmptyForm
-).action
+@auth_organization_action_client.metadata(action_name="leave_organization").schema(EmptyForm).action
 def leave_organization(parsed_input, ctx) -> None:
     """Take the caller out of an organization they do not own."""
     if ctx.membership.is_owner:

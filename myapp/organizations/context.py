@@ -6,6 +6,7 @@ member's very next request) and returns plain frozen objects, as ``auth()`` does
 statement joins the organization to the signed-in user's membership, and nothing can lazy-load
 or expire after an action commits.
 """
+
 import re
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Reads for organization pages; each checks the session, membership and role itself."""
+
 from dataclasses import dataclass
 from datetime import datetime
 

@@ -1,8 +1,9 @@
 """Create an organization, add a member, change a role: the shape of each submission."""
-from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from myapp.auth.models import EMAIL_MAX_LENGTH
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from myapp.auth.forms import email_field
 from myapp.forms import Form, strip
 from myapp.organizations.context import SLUG_PATTERN
 from myapp.organizations.models import (
@@ -50,15 +51,7 @@ class OrganizationForm(Form):
 
 
 class MemberForm(Form):
-    email = EmailField(
-        "Email",
-        filters=[strip],
-        validators=[
-            DataRequired("Enter the email address of their account."),
-            Length(max=EMAIL_MAX_LENGTH, message="Email addresses are at most 254 characters."),
-            Email("Enter a valid email address."),
-        ],
-    )
+    email = email_field("Enter the email address of their account.")
     role = role_field()
 
 

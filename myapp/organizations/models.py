@@ -1,4 +1,5 @@
 """Organizations and the memberships that give users a role in them."""
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint

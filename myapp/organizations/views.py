@@ -6,6 +6,7 @@ sign-in redirect to the signed-out. The members page is one URL with two renderi
 full page, and ``_members.html`` alone for a real htmx swap. Views receive ``slug`` only to
 build URLs: the context getter reads it from the matched route itself.
 """
+
 from flask import Blueprint, request, url_for
 
 from myapp import htmx

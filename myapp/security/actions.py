@@ -4,6 +4,7 @@ Every action deletes with one statement scoped to the signed-in user, never load
 delete them one by one, records a security event in the same transaction, and commits before
 it returns, so the ended devices are refused on their very next request.
 """
+
 import re
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Reads for the security page; each checks the sign-in itself through ``get_auth_context()``."""
+
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 

@@ -3,6 +3,7 @@
 Parsing uses ``ua-parser`` (the maintained uap-core rules) rather than hand-written patterns,
 which rot as browsers change their user agents.
 """
+
 from functools import lru_cache
 
 import ua_parser

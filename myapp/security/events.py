@@ -1,4 +1,5 @@
 """Record security activity (sign-ins, failures, revocations...) for the security page."""
+
 from datetime import timedelta
 
 from flask import request
@@ -42,4 +43,6 @@ def record_event_now(user_id: int, kind: str) -> None:
 def purge_old_events() -> int:
     """Delete events older than the retention period; return how many."""
     cutoff = utcnow() - EVENT_RETENTION
-    return db.session.execute(delete(SecurityEvent).where(SecurityEvent.created_at < cutoff)).rowcount
+    return db.session.execute(
+        delete(SecurityEvent).where(SecurityEvent.created_at < cutoff)
+    ).rowcount

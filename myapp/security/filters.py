@@ -1,4 +1,5 @@
 """Template filters for times: "5 minutes ago" for people, the exact UTC time on hover."""
+
 from datetime import UTC, datetime
 
 from myapp.database import utcnow

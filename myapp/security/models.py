@@ -1,4 +1,5 @@
 """The security activity log and the failed-attempt records behind brute-force throttling."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String

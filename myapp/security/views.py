@@ -5,6 +5,7 @@ swapped in place with a short confirmation; without JavaScript the same post ans
 303 back to the page and a flash. Ending this device's session (alone or with all the others)
 signs it out and sends it to ``/sign-in`` instead.
 """
+
 from flask import Blueprint, flash, redirect, request, url_for
 
 from myapp import htmx
@@ -129,7 +130,9 @@ def change_password():
         success_url=url_for("security.index"),
         # No render on success, even for a swap: this device's CSRF secret is new, so the
         # page must load again (a 303, or HX-Redirect) for its forms to carry fresh tokens.
-        render=None if result.ok else lambda r: htmx.render(
+        render=None
+        if result.ok
+        else lambda r: htmx.render(
             "security/index.html",
             sessions=data.list_sessions(),
             events=data.list_recent_events(),

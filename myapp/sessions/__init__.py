@@ -8,6 +8,7 @@ Which function to call:
 - ``get_auth_context()`` — for data functions and actions: the context with ``.session``, or a
   redirect to sign in (``HX-Redirect`` for htmx).
 """
+
 from myapp.sessions.auth import AuthSession, AuthUser, auth, deduped_auth
 from myapp.sessions.context import AuthContext, get_auth_context
 

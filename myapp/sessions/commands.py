@@ -1,4 +1,5 @@
 """``flask sessions clear-expired``: delete ended sessions; run it daily."""
+
 from datetime import timedelta
 
 import click
@@ -49,4 +50,6 @@ def clear_expired_command() -> None:
     events = purge_old_events()
     attempts = purge_old_attempts()
     db.session.commit()
-    click.echo(f"Deleted {events} security events older than 90 days and {attempts} old sign-in attempts.")
+    click.echo(
+        f"Deleted {events} security events older than 90 days and {attempts} old sign-in attempts."
+    )

@@ -1,4 +1,5 @@
 """Hand the request's session to data functions and actions, or send the user to sign in."""
+
 from dataclasses import dataclass
 
 from flask import abort

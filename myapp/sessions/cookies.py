@@ -4,6 +4,7 @@ Code that starts, slides or ends a session only records what the cookie should b
 after-request hook writes it, so the last decision in a request wins and no code path builds
 its own ``Set-Cookie``.
 """
+
 from datetime import datetime
 
 from flask import Response, current_app, g, request

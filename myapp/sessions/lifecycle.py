@@ -3,9 +3,11 @@
 These functions stage changes on ``db.session``; the calling action commits, so a session
 row and the change that made it (a new account, a new password) land together or not at all.
 """
+
 from datetime import timedelta
 
-from flask import current_app, g, request, session as flask_cookie
+from flask import current_app, g, request
+from flask import session as flask_cookie
 from sqlalchemy import delete
 
 from myapp.database import utcnow

@@ -1,4 +1,5 @@
 """One row per signed-in device: the server side of the opaque session token."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -27,7 +28,9 @@ class UserSession(db.Model):
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))
 
-    user = relationship("User", backref=db.backref("sessions", passive_deletes=True, lazy="dynamic"))
+    user = relationship(
+        "User", backref=db.backref("sessions", passive_deletes=True, lazy="dynamic")
+    )
 
     def __repr__(self) -> str:
         return f"<UserSession {self.public_id} user={self.user_id}>"

@@ -1,4 +1,5 @@
 """Make session tokens and the hashes the database keeps of them."""
+
 import hashlib
 import re
 import secrets

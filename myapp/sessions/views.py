@@ -1,4 +1,5 @@
 """The read-only session endpoint: clients can look at their session, never change it."""
+
 from flask import Blueprint, jsonify
 
 from myapp.sessions.auth import deduped_auth

@@ -4,6 +4,7 @@ The auth middleware imports ``myapp.sessions`` and ``myapp.organizations.context
 runs; the ``signed_in`` / ``signed_out`` / ``member`` / ``non_member`` fixtures put stand-ins
 for those modules in ``sys.modules`` so these tests never depend on the real ones.
 """
+
 import sys
 import types
 

@@ -1,4 +1,5 @@
 """The auth clients put the session (and organization) in ctx, or stop before the action."""
+
 import pytest
 from werkzeug.exceptions import HTTPException, NotFound
 

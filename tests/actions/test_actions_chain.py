@@ -1,4 +1,5 @@
 """Middleware runs outermost-first and sees the result on its way back."""
+
 from myapp.actions import ActionResult, action_client
 
 

@@ -1,4 +1,5 @@
 """Clients are immutable builders and every action must be named where it is defined."""
+
 import pytest
 
 from myapp.actions import MissingMetadataError, action_client
@@ -31,9 +32,7 @@ def test_use_metadata_and_schema_return_new_clients(contact_form):
 
 
 def test_metadata_replaces_earlier_metadata():
-    client = action_client.metadata(action_name="first", audit=True).metadata(
-        action_name="second"
-    )
+    client = action_client.metadata(action_name="first", audit=True).metadata(action_name="second")
 
     assert client._metadata == {"action_name": "second"}
 

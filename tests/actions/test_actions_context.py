@@ -1,4 +1,5 @@
 """Middleware adds to the context through next(ctx=...): a shallow merge into a new context."""
+
 import pytest
 
 from myapp.actions import ActionContext, ActionResult, action_client
@@ -31,9 +32,7 @@ def test_later_keys_win_and_the_merge_is_shallow(request_context):
     def merged(parsed_input, ctx):
         return dict(ctx)
 
-    assert merged() == ActionResult(
-        data={"a": 2, "nested": {"y": 2}, "keep": "kept"}, status=200
-    )
+    assert merged() == ActionResult(data={"a": 2, "nested": {"y": 2}, "keep": "kept"}, status=200)
 
 
 def test_next_gives_inner_steps_a_new_context_and_leaves_the_outer_one_unchanged(
@@ -66,7 +65,7 @@ def test_context_reads_by_attribute_and_key_and_refuses_writes():
 
     assert (ctx.session, ctx["session"], ctx.get("missing")) == ("s", "s", None)
     with pytest.raises(AttributeError, match="no 'organization'"):
-        ctx.organization
+        ctx.organization  # noqa: B018 (the attribute access is what raises)
     with pytest.raises(AttributeError, match="read-only"):
         ctx.session = "other"
     assert ctx.merge({"organization": "o"}) == {"session": "s", "organization": "o"}

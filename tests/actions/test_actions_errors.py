@@ -1,4 +1,5 @@
 """Known errors show their message and status; anything else is logged and masked."""
+
 import logging
 
 import pytest

@@ -1,4 +1,5 @@
 """Redirects and 404s (werkzeug HTTPException) pass through untouched."""
+
 import pytest
 from flask import abort, redirect
 from werkzeug.exceptions import HTTPException, NotFound

@@ -1,4 +1,5 @@
 """respond() answers plain and boosted posts with a 303, and a real htmx swap with a partial."""
+
 import pytest
 from flask import get_flashed_messages, make_response
 from werkzeug.exceptions import Conflict, NotFound

@@ -1,4 +1,5 @@
 """return_validation_errors() inside an action answers 422 as if the form had failed."""
+
 from myapp.actions import ActionResult, action_client, return_validation_errors
 
 VALID = {"name": "Ada", "email": "ada@example.com"}

@@ -1,4 +1,5 @@
 """Whenever an action does not succeed, the SQLAlchemy session is rolled back."""
+
 import pytest
 from flask import abort
 from werkzeug.exceptions import NotFound

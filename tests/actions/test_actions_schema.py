@@ -1,4 +1,5 @@
 """A schema binds the form to the input after middleware, and reads only declared fields."""
+
 from werkzeug.datastructures import ImmutableMultiDict
 
 from myapp.actions import ActionResult, action_client

@@ -4,6 +4,7 @@ The app is the same one the other tests build (same database, on SQLite or Postg
 served by werkzeug from a thread on a free port of 127.0.0.1. Without Chromium or Playwright
 these tests skip, saying how to install what is missing; they never fail for that alone.
 """
+
 import shutil
 import threading
 from pathlib import Path

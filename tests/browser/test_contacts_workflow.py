@@ -1,6 +1,7 @@
 """A person's first session in a real browser: sign up, create an organization, and add,
 edit and delete contacts; with htmx the list changes in place, without JavaScript every form
 still works, and the strict Content-Security-Policy is never violated."""
+
 import pytest
 
 pytestmark = pytest.mark.browser

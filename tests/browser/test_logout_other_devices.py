@@ -1,5 +1,6 @@
 """Log out all other devices in a real browser: the list shrinks in place, the other device
 is sent to sign in on its next click, and comes back to where it was."""
+
 import time
 
 import pytest
