@@ -1,0 +1,128 @@
+"""The requests the benchmark loads, and how one server run measures them against /healthz."""
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from statistics import median
+
+from bench.load import Load, run_wrk
+from bench.server import Server
+
+BASELINE = "healthz"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One scenario: a GET, plain or as a real htmx swap from the same page.
+
+    A ``page`` is loaded as a browser that has been there before: with Flask's cookie, which
+    holds the CSRF secret the page's forms need, so it is not minted anew on every request.
+    """
+
+    name: str
+    path: str
+    htmx: bool = False
+    page: bool = False
+
+    def headers(self, base_url: str = "http://127.0.0.1") -> dict[str, str]:
+        """Return the htmx headers this request sends (none for a plain GET)."""
+        if not self.htmx:
+            return {}
+        return {"HX-Request": "true", "HX-Current-URL": base_url + self.path}
+
+
+def requests_for(slug: str) -> list[Request]:
+    """Return every scenario, the baseline first."""
+    contacts = f"/organizations/{slug}/contacts"
+    return [
+        Request(BASELINE, "/healthz"),
+        Request("session", "/api/auth/session"),
+        Request("contacts page", contacts, page=True),
+        Request("contacts partial", contacts, htmx=True, page=True),
+    ]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One request's medians over the rounds, and its ratios to /healthz in the same rounds."""
+
+    request: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    rps_ratio: float
+    p50_ratio: float
+    p99_ratio: float
+    #: Server CPU (workers, plus PostgreSQL backends) per request: steadier than req/s when
+    #: other work shares the machine, since time spent waiting for a core is not counted.
+    cpu_us: float
+    cpu_ratio: float
+
+
+def measure(
+    server: Server,
+    requests: list[Request],
+    tokens_file: str,
+    *,
+    seconds: float,
+    rounds: int,
+    warmup: float,
+    connections: int,
+    page_cookies: str | None = None,
+    database_pids: Callable[[], list[int]] = list,
+) -> list[Figure]:
+    """Warm every request up, then load each in turn for ``rounds`` rounds.
+
+    The load generator shares the cores with the server and whatever else runs, so every
+    round measures /healthz next to the others, and each ratio is the median of per-round
+    ratios: drift in the machine's load cancels out instead of landing on one request.
+    The order flips every round so no request always follows the same neighbour.
+    """
+
+    def load(request: Request, duration: float) -> tuple[Load, float]:
+        url = server.base_url + request.path
+        current = url if request.htmx else None
+        cookies = page_cookies if request.page else None
+        backends = database_pids()
+        before = server.cpu_seconds(backends)
+        result = run_wrk(url, tokens_file, duration, connections, cookies, htmx_current_url=current)
+        after = server.cpu_seconds(backends)
+        cpu = sum(after[pid] - before.get(pid, 0.0) for pid in after)
+        return result, cpu / result.requests * 1e6
+
+    for request in requests:
+        load(request, warmup)
+    results: list[dict[str, Load]] = []
+    cpu: list[dict[str, float]] = []
+    for number in range(rounds):
+        order = requests if number % 2 == 0 else list(reversed(requests))
+        measured = {request.name: load(request, seconds) for request in order}
+        results.append({name: value[0] for name, value in measured.items()})
+        cpu.append({name: value[1] for name, value in measured.items()})
+
+    figures = []
+    for request in requests:
+        loads = [round_[request.name] for round_ in results]
+        bases = [round_[BASELINE] for round_ in results]
+        figures.append(
+            Figure(
+                request=request.name,
+                rps=median(x.rps for x in loads),
+                p50_ms=median(x.p50_ms for x in loads),
+                p99_ms=median(x.p99_ms for x in loads),
+                rps_ratio=median(x.rps / b.rps for x, b in zip(loads, bases, strict=False)),
+                p50_ratio=median(x.p50_ms / b.p50_ms for x, b in zip(loads, bases, strict=False)),
+                p99_ratio=median(x.p99_ms / b.p99_ms for x, b in zip(loads, bases, strict=False)),
+                cpu_us=median(round_[request.name] for round_ in cpu),
+                cpu_ratio=median(round_[request.name] / round_[BASELINE] for round_ in cpu),
+            )
+        )
+    return figures
+
+
+def write_tokens(path: str, tokens: list[str]) -> str:
+    """Write the tokens wrk presents, one per line; return the path."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as file:
+        file.write("\n".join(tokens) + "\n")
+    return path
