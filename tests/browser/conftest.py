@@ -32,7 +32,7 @@ def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
         pytest.skip(
-            "Chromium not found: install it with `apt-get install chromium` "
+            reason="Chromium not found: install it with `apt-get install chromium` "
             "to run the browser tests"
         )
     return path
