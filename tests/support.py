@@ -92,3 +92,15 @@ class Browser:
             token, _ = g._session_cookie
         self.set_session_token(token)
         return auth_session
+
+
+def assert_signed_out_to_sign_in(response, htmx: bool) -> None:
+    """Assert ``response`` signed this device out and sends it to /sign-in, as htmx expects."""
+    if htmx:
+        assert response.status_code == 200
+        assert response.headers["HX-Redirect"] == "/sign-in"
+    else:
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/sign-in"
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
+    assert "session_token=;" in response.headers["Set-Cookie"]

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
+from tests.support import Browser, assert_signed_out_to_sign_in
 from tests.test_security_devices import CHROME_MACOS
 
 PAGE = "/settings/security"
@@ -75,14 +75,7 @@ def test_revoking_this_device_signs_it_out(app, client, user, laptop, htmx):
 
     response = client.post(revoke_url(this.public_id), htmx=htmx, current=PAGE)
 
-    if htmx:
-        assert response.status_code == 200
-        assert response.headers["HX-Redirect"] == "/sign-in"
-    else:
-        assert response.status_code == 303
-        assert response.headers["Location"] == "/sign-in"
-    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
-    assert "session_token=;" in response.headers["Set-Cookie"]
+    assert_signed_out_to_sign_in(response, htmx)
     assert not alive(app, this.public_id)
     assert alive(app, laptop.auth_session.public_id)
     assert client.get("/api/auth/session").json is None

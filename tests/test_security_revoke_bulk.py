@@ -6,7 +6,7 @@ from sqlalchemy import select
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
+from tests.support import Browser, assert_signed_out_to_sign_in
 from tests.test_security_devices import CHROME_MACOS, SAFARI_IPHONE
 
 PAGE = "/settings/security"
@@ -91,14 +91,7 @@ def test_revoke_all_signs_every_device_out_this_one_too(app, client, user, devic
 
     response = client.post(REVOKE_ALL, htmx=htmx, current=PAGE)
 
-    if htmx:
-        assert response.status_code == 200
-        assert response.headers["HX-Redirect"] == "/sign-in"
-    else:
-        assert response.status_code == 303
-        assert response.headers["Location"] == "/sign-in"
-    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
-    assert "session_token=;" in response.headers["Set-Cookie"]
+    assert_signed_out_to_sign_in(response, htmx)
     assert live_public_ids(app) == {stranger.auth_session.public_id}
     for device in (client, *devices):
         assert device.get("/api/auth/session").json is None

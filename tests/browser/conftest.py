@@ -31,10 +31,7 @@ CHROMIUM_ARGS = [
 def chromium_path() -> str:
     path = shutil.which("chromium")
     if path is None:
-        pytest.skip(
-            reason="Chromium not found: install it with `apt-get install chromium` "
-            "to run the browser tests"
-        )
+        pytest.skip(reason="Chromium not found: `apt-get install chromium` runs the browser tests")
     return path
 
 
