@@ -8,6 +8,7 @@ so that header alone is not enough to decide.
 from urllib.parse import urlsplit
 
 from flask import Response, make_response, render_template, request
+from flask import redirect as flask_redirect
 
 
 def is_htmx() -> bool:
@@ -39,11 +40,15 @@ def current_url_path() -> str | None:
     return f"{path}?{parts.query}" if parts.query else path
 
 
-def hx_redirect(url: str) -> Response:
-    """Return a 200 that makes htmx load ``url`` as a full page.
+def redirect(url: str) -> Response:
+    """Leave the page for ``url``: a 303, or ``HX-Redirect`` on a 200 for a real htmx swap.
 
-    htmx ignores headers on a 3xx (the browser follows it first), so the redirect travels on a 2xx.
+    A plain or boosted request is a page navigation, which follows a 303 (htmx takes the final
+    URL for the address bar). A real swap would put the next page inside its target, and htmx
+    ignores headers on a 3xx, so there the redirect travels on a 2xx and loads a full page.
     """
+    if not is_swap():
+        return flask_redirect(url, 303)
     response = make_response("", 200)
     response.headers["HX-Redirect"] = url
     return response

@@ -270,7 +270,6 @@ def test_the_last_admin_cannot_be_demoted(app, cast, ada):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "swap"])
 def test_an_admin_who_demotes_themselves_goes_to_the_home_page(app, cast, ada, htmx):
-
     response = ada.browser.post(role_url(ada.membership), {"role": "member"}, htmx=htmx)
 
     home = "/organizations/acme/"
@@ -349,7 +348,6 @@ def test_removing_in_a_swap_returns_the_list_without_the_row(app, cast):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "swap"])
 def test_the_owner_cannot_be_removed(app, cast, ada, htmx):
-
     response = ada.browser.post(remove_url(cast.owner_membership), htmx=htmx)
 
     assert response.status_code == 409
@@ -368,7 +366,6 @@ def test_the_last_admin_cannot_be_removed(app, cast, ada):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "swap"])
 def test_an_admin_who_removes_themselves_goes_to_their_organizations(app, cast, ada, htmx):
-
     response = ada.browser.post(remove_url(ada.membership), htmx=htmx)
 
     if htmx:

@@ -54,11 +54,11 @@ def test_a_page_load_redirects_to_sign_in_and_back(revoked):
     assert "session_token=;" in response.headers["Set-Cookie"]
 
 
-def test_a_boosted_page_load_gets_a_full_page_redirect(revoked):
+def test_a_boosted_page_load_follows_a_303_to_sign_in(revoked):
     response = revoked.htmx_get(PAGE, boosted=True)
 
-    assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == SIGN_IN_BACK_TO_PAGE
+    assert (response.status_code, response.location) == (303, SIGN_IN_BACK_TO_PAGE)
+    assert "HX-Redirect" not in response.headers
 
 
 def test_an_htmx_swap_gets_hx_redirect_to_the_page_it_came_from(revoked):

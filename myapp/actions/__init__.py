@@ -33,7 +33,7 @@ and answer the post from its view::
     )
 """
 
-from .client import action_client, auth_action_client, auth_organization_action_client
+from .client import ActionClient
 from .errors import (
     ActionError,
     ForbiddenError,
@@ -47,9 +47,7 @@ from .responses import respond
 from .results import ActionResult
 
 __all__ = [
-    "action_client",
-    "auth_action_client",
-    "auth_organization_action_client",
+    "ActionClient",
     "ActionResult",
     "ActionContext",
     "return_validation_errors",

@@ -1,7 +1,8 @@
-"""The immutable action-client builder and the clients every feature builds on.
+"""The immutable action-client builder.
 
 ``use``, ``metadata`` and ``schema`` each return a new client, so deriving
-``auth_action_client`` from ``action_client`` can never change ``action_client``.
+``auth_action_client`` from ``action_client`` can never change ``action_client``. The clients
+the app uses are built in ``myapp.clients``.
 """
 
 from collections.abc import Callable, Mapping
@@ -9,7 +10,6 @@ from typing import Any
 
 from .errors import MissingMetadataError
 from .executor import Middleware, SafeAction
-from .results import ActionResult
 
 
 class ActionClient:
@@ -76,33 +76,3 @@ class ActionClient:
         return SafeAction(
             fn, middleware=self._middleware, metadata=self._metadata, schema=self._schema
         )
-
-
-def require_auth(*, ctx, metadata, client_input, next) -> ActionResult:
-    """Add the sign-in session as ``ctx.session``; redirect to sign-in without one."""
-    # Imported here: myapp.sessions defines actions of its own, built on this module.
-    from myapp.sessions import get_auth_context
-
-    auth_context = get_auth_context()  # raises an HTTPException redirect when signed out
-    return next(ctx={"session": auth_context.session})
-
-
-def require_organization(*, ctx, metadata, client_input, next) -> ActionResult:
-    """Add ``ctx.organization`` and ``ctx.membership``; 404 for anyone not a member."""
-    # Imported here: myapp.organizations defines actions of its own, built on this module.
-    from myapp.organizations.context import get_auth_organization_context
-
-    org_context = get_auth_organization_context()  # raises 404 for non-members
-    return next(
-        ctx={"organization": org_context.organization, "membership": org_context.membership}
-    )
-
-
-#: The base client: no middleware. For actions anyone may run, such as sign-in and sign-up.
-action_client = ActionClient()
-
-#: For actions that need a signed-in user: ``ctx.session``.
-auth_action_client = action_client.use(require_auth)
-
-#: For actions inside an organization: ``ctx.session``, ``ctx.organization``, ``ctx.membership``.
-auth_organization_action_client = auth_action_client.use(require_organization)

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 
-from flask import abort, flash, make_response, redirect
+from flask import abort, flash, make_response
 from werkzeug.wrappers import Response
 
-from myapp.htmx import hx_redirect, is_swap
+from myapp.htmx import is_swap, redirect
 
 from .results import ActionResult
 
@@ -49,11 +49,7 @@ def respond(
         return _rendered(render, result, 200)
     if flash_message:
         flash(flash_message)
-    if is_swap():
-        # htmx ignores headers on a 3xx, and following a 303 would swap a full page
-        # into the target, so the redirect travels on a 200 instead.
-        return hx_redirect(success_url)
-    return redirect(success_url, 303)
+    return redirect(success_url)
 
 
 def _rendered(render: Render, result: ActionResult, status: int) -> Response:

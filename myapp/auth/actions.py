@@ -3,11 +3,12 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from myapp.actions import action_client, auth_action_client, return_validation_errors
+from myapp.actions import return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import EmptyForm, SignInForm, SignUpForm, SudoForm
 from myapp.auth.models import User, normalize_email
 from myapp.auth.passwords import check_password, hash_password
+from myapp.clients import action_client, auth_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.security.events import record_event, record_event_now

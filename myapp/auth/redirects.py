@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode, urlsplit
 
-from flask import Response, redirect, request, url_for
+from flask import Response, request, url_for
 
 from myapp import htmx
 
@@ -60,7 +60,4 @@ def sign_in_redirect() -> Response:
     htmx gets a 2xx with ``HX-Redirect`` so the sign-in page loads as a full page instead of
     being swapped into a fragment; everything else gets a 303.
     """
-    url = sign_in_url(requested_path())
-    if htmx.is_htmx():
-        return htmx.hx_redirect(url)
-    return redirect(url, 303)
+    return htmx.redirect(sign_in_url(requested_path()))

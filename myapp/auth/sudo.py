@@ -8,7 +8,7 @@ entering it.
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, redirect, url_for
+from flask import Response, abort, current_app, url_for
 
 from myapp import htmx
 from myapp.auth.redirects import requested_path, safe_next
@@ -33,10 +33,7 @@ def sudo_url(next_path: str | None = None) -> str:
 
 def sudo_redirect() -> Response:
     """Send the user to confirm their password, then back to the page they were on."""
-    url = sudo_url(requested_path())
-    if htmx.is_htmx():
-        return htmx.hx_redirect(url)
-    return redirect(url, 303)
+    return htmx.redirect(sudo_url(requested_path()))
 
 
 def require_sudo(*, ctx, metadata, client_input, next):

@@ -13,16 +13,18 @@ from sqlalchemy import and_, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import (
-    ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
-    auth_action_client,
-    auth_organization_action_client,
     return_validation_errors,
 )
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User, normalize_email
-from myapp.auth.sudo import require_sudo
+from myapp.clients import (
+    admin_action_client,
+    auth_action_client,
+    auth_organization_action_client,
+    sudo_admin_action_client,
+)
 from myapp.extensions import db
 from myapp.organizations.data import ADMINS_ONLY
 from myapp.organizations.forms import MemberForm, OrganizationForm, RoleForm
@@ -40,20 +42,6 @@ LAST_ADMIN = "An organization needs at least one admin."
 FALLBACK_SLUG = "organization"
 #: Tries at a derived slug before giving up, when concurrent creations keep taking it.
 SLUG_ATTEMPTS = 3
-
-
-def require_admin(*, ctx, metadata, client_input, next):
-    """Stop the action with 403 unless the caller is an admin of the organization."""
-    if not ctx.membership.is_admin:
-        raise ForbiddenError(metadata.get("forbidden_message", "Only admins can do that."))
-    return next()
-
-
-#: For actions only an organization's admins may run: ``ctx.membership.is_admin`` holds.
-admin_action_client = auth_organization_action_client.use(require_admin)
-#: Admin actions that change who holds power need a recently confirmed password too; the
-#: role check comes first, so a member gets 403 rather than a password prompt.
-sudo_admin_action_client = admin_action_client.use(require_sudo)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 
-from myapp.actions import NotFoundError, auth_action_client, return_validation_errors
+from myapp.actions import NotFoundError, return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
 from myapp.auth.passwords import check_password, hash_password
-from myapp.auth.sudo import require_sudo
+from myapp.clients import auth_action_client, sudo_action_client
 from myapp.extensions import db
 from myapp.security.devices import device_label
 from myapp.security.events import record_event, record_event_now
@@ -34,10 +34,6 @@ from myapp.sessions.models import UserSession
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 WRONG_PASSWORD = "Your current password is incorrect."
-
-#: Logging out every other device needs a recently entered password (sudo mode), so a stolen
-#: session cannot lock the owner out of their own devices.
-sudo_action_client = auth_action_client.use(require_sudo)
 
 
 @dataclass(frozen=True, slots=True)

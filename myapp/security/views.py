@@ -6,7 +6,7 @@ swapped in place with a short confirmation; without JavaScript the same post ans
 signs it out and sends it to ``/sign-in`` instead.
 """
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
@@ -45,7 +45,7 @@ def _signed_out(message: str):
     """Send this device, whose session just ended, to the sign-in page as a full page load."""
     flash(message)
     url = url_for("auth.sign_in")
-    response = htmx.hx_redirect(url) if htmx.is_htmx() else redirect(url, 303)
+    response = htmx.redirect(url)
     # Pages of the signed-in user may sit in the browser's cache and storage.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -1,15 +1,13 @@
 """A bare Flask app for the action library's tests, independent of ``myapp.create_app``.
 
-The auth middleware imports ``myapp.sessions`` and ``myapp.organizations.context`` when it
-runs; the ``signed_in`` / ``signed_out`` / ``member`` / ``non_member`` fixtures put stand-ins
-for those modules in ``sys.modules`` so these tests never depend on the real ones.
+The library imports nothing from the app's features, so these tests need none of them; the
+app's own clients are tested against the real app in ``tests/test_clients.py``.
 """
 
-import sys
 import types
 
 import pytest
-from flask import Flask, abort, redirect
+from flask import Flask
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
@@ -55,50 +53,3 @@ def fake_db(actions_app):
     extension = types.SimpleNamespace(session=FakeSession())
     actions_app.extensions["sqlalchemy"] = extension
     return extension.session
-
-
-def _install(monkeypatch, name, **functions):
-    module = types.ModuleType(name)
-    for attr, fn in functions.items():
-        setattr(module, attr, fn)
-    monkeypatch.setitem(sys.modules, name, module)
-
-
-SIGN_IN_SESSION = object()
-
-
-def _signed_out():
-    abort(redirect("/sign-in", 303))
-
-
-@pytest.fixture
-def signed_in(monkeypatch):
-    auth = types.SimpleNamespace(session=SIGN_IN_SESSION)
-    _install(monkeypatch, "myapp.sessions", get_auth_context=lambda: auth)
-    return auth
-
-
-@pytest.fixture
-def signed_out(monkeypatch):
-    _install(monkeypatch, "myapp.sessions", get_auth_context=_signed_out)
-
-
-@pytest.fixture
-def member(monkeypatch, signed_in):
-    org = types.SimpleNamespace(
-        session=signed_in.session, organization=object(), membership=object()
-    )
-    _install(monkeypatch, "myapp.organizations.context", get_auth_organization_context=lambda: org)
-    return org
-
-
-@pytest.fixture
-def non_member(monkeypatch, signed_in):
-    def get_auth_organization_context():
-        abort(404)
-
-    _install(
-        monkeypatch,
-        "myapp.organizations.context",
-        get_auth_organization_context=get_auth_organization_context,
-    )

@@ -1,6 +1,9 @@
 """Middleware runs outermost-first and sees the result on its way back."""
 
-from myapp.actions import ActionResult, action_client
+from myapp.actions import ActionClient, ActionResult
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def recorder(name, calls):

@@ -2,8 +2,10 @@
 
 import pytest
 
-from myapp.actions import MissingMetadataError, action_client
-from myapp.actions.client import ActionClient
+from myapp.actions import ActionClient, MissingMetadataError
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def noop(*, ctx, metadata, client_input, next):

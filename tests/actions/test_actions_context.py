@@ -2,7 +2,10 @@
 
 import pytest
 
-from myapp.actions import ActionContext, ActionResult, action_client
+from myapp.actions import ActionClient, ActionContext, ActionResult
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def adds(**values):

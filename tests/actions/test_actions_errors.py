@@ -5,13 +5,16 @@ import logging
 import pytest
 
 from myapp.actions import (
+    ActionClient,
     ActionError,
     ActionResult,
     ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
-    action_client,
 )
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def raising(exc):

@@ -5,7 +5,10 @@ from flask import abort, redirect
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import RequestRedirect
 
-from myapp.actions import action_client
+from myapp.actions import ActionClient
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def test_abort_404_in_the_function_passes_through(request_context, caplog):

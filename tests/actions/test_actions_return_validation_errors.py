@@ -1,6 +1,9 @@
 """return_validation_errors() inside an action answers 422 as if the form had failed."""
 
-from myapp.actions import ActionResult, action_client, return_validation_errors
+from myapp.actions import ActionClient, ActionResult, return_validation_errors
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 VALID = {"name": "Ada", "email": "ada@example.com"}
 

@@ -4,7 +4,10 @@ import pytest
 from flask import abort
 from werkzeug.exceptions import NotFound
 
-from myapp.actions import ActionResult, NotFoundError, action_client, return_validation_errors
+from myapp.actions import ActionClient, ActionResult, NotFoundError, return_validation_errors
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def raise_error():

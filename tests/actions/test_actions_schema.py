@@ -2,7 +2,10 @@
 
 from werkzeug.datastructures import ImmutableMultiDict
 
-from myapp.actions import ActionResult, action_client
+from myapp.actions import ActionClient, ActionResult
+
+#: A client straight from the library, with no middleware.
+action_client = ActionClient()
 
 
 def make_action(contact_form, calls):
