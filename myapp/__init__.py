@@ -88,8 +88,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from myapp.sessions.auth import deduped_auth
     from myapp.sessions.cookies import write_session_cookie
+    from myapp.sessions.lookup import deduped_auth
 
     app.after_request(write_session_cookie)
     app.after_request(headers.add_security_headers)

@@ -50,3 +50,7 @@ class Form(FlaskForm):
             extra.setdefault(name, [])
             extra[name] = [no_control_characters, *extra[name]]
         return super().validate(extra_validators=extra)
+
+
+class EmptyForm(Form):
+    """A form with no fields: gives POST-only buttons (sign out, revoke) a form to validate."""

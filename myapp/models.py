@@ -1,9 +1,9 @@
 """Import every feature's models, so SQLAlchemy's metadata and Alembic see all tables."""
 
-from myapp.auth.models import User
+from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
 from myapp.organizations.models import Membership, Organization
-from myapp.security.models import AuthAttempt, SecurityEvent
+from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
 
 __all__ = [

@@ -8,7 +8,6 @@ import pytest
 from werkzeug.exceptions import HTTPException, NotFound
 
 from myapp.actions import ActionResult
-from myapp.auth.forms import EmptyForm
 from myapp.auth.sudo import require_sudo
 from myapp.clients import (
     action_client,
@@ -20,6 +19,7 @@ from myapp.clients import (
     require_organization,
     sudo_action_client,
 )
+from myapp.forms import EmptyForm
 from tests import org_factories
 
 

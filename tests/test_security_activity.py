@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from myapp.auth.models import AuthAttempt
 from myapp.database import utcnow
 from myapp.extensions import db
-from myapp.security.models import AuthAttempt, SecurityEvent
+from myapp.security.models import SecurityEvent
 from tests import factories
 from tests.support import Browser
 from tests.test_security_devices import CHROME_MACOS

@@ -5,12 +5,13 @@ from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import return_validation_errors
 from myapp.auth import throttle
-from myapp.auth.forms import EmptyForm, SignInForm, SignUpForm, SudoForm
+from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
 from myapp.auth.models import User, normalize_email
 from myapp.auth.passwords import check_password, hash_password
 from myapp.clients import action_client, auth_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, end_session, start_session
 from myapp.sessions.models import UserSession

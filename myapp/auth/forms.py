@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, sudo, the POST-only button form, and the fields they share."""
+"""Sign-up, sign-in, sudo, and the fields they share."""
 
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
@@ -75,10 +75,6 @@ class SignUpForm(Form):
 class SignInForm(Form):
     email = email_field(check_format=False)
     password = current_password_field()
-
-
-class EmptyForm(Form):
-    """A form with no fields: gives POST-only buttons (sign out, revoke) a form to validate."""
 
 
 class SudoForm(Form):

@@ -1,8 +1,8 @@
-"""The user account."""
+"""The user account, and the sign-in attempts the throttle (``throttle.py``) counts."""
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.database import UTCDateTime, utcnow
@@ -34,3 +34,23 @@ class User(db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class AuthAttempt(db.Model):
+    """A failed sign-in or a sign-up, counted per email and per IP for throttling.
+
+    Kept in the database, not in process memory, so the limits hold across gunicorn workers
+    and hosts.
+    """
+
+    __tablename__ = "auth_attempts"
+    __table_args__ = (
+        Index("ix_auth_attempts_email_created", "kind", "email", "created_at"),
+        Index("ix_auth_attempts_ip_created", "kind", "ip", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    email: Mapped[str | None] = mapped_column(String(254))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

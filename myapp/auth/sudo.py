@@ -13,7 +13,7 @@ from flask import Response, abort, current_app, url_for
 from myapp import htmx
 from myapp.auth.redirects import requested_path, safe_next
 from myapp.database import utcnow
-from myapp.sessions.auth import AuthSession
+from myapp.sessions.lookup import AuthSession
 
 
 def in_sudo_mode(auth_session: AuthSession) -> bool:

@@ -12,9 +12,9 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select
 from werkzeug.exceptions import TooManyRequests
 
+from myapp.auth.models import AuthAttempt
 from myapp.database import utcnow
 from myapp.extensions import db
-from myapp.security.models import AuthAttempt
 
 SIGN_IN_WINDOW = timedelta(minutes=15)
 SIGN_UP_WINDOW = timedelta(hours=1)

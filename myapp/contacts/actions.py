@@ -7,11 +7,11 @@ Any member creates and edits contacts; only admins delete them. Every statement 
 from sqlalchemy import delete, update
 
 from myapp.actions import NotFoundError
-from myapp.auth.forms import EmptyForm
 from myapp.clients import admin_action_client, auth_organization_action_client
 from myapp.contacts.forms import ContactForm
 from myapp.contacts.models import Contact
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 
 NOT_FOUND = "That contact does not exist."
 

@@ -17,7 +17,6 @@ from myapp.actions import (
     PreconditionFailedError,
     return_validation_errors,
 )
-from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User, normalize_email
 from myapp.clients import (
     admin_action_client,
@@ -26,6 +25,7 @@ from myapp.clients import (
     sudo_admin_action_client,
 )
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.organizations.data import ADMINS_ONLY
 from myapp.organizations.forms import MemberForm, OrganizationForm, RoleForm
 from myapp.organizations.models import ROLE_ADMIN, SLUG_MAX_LENGTH, Membership, Organization

@@ -12,11 +12,11 @@ from sqlalchemy import delete
 
 from myapp.actions import NotFoundError, return_validation_errors
 from myapp.auth import throttle
-from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
 from myapp.auth.passwords import check_password, hash_password
 from myapp.clients import auth_action_client, sudo_action_client
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.security.devices import device_label
 from myapp.security.events import record_event, record_event_now
 from myapp.security.forms import ChangePasswordForm

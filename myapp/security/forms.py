@@ -1,4 +1,4 @@
-"""The password change form; the session buttons post ``EmptyForm`` from ``myapp.auth.forms``."""
+"""The password change form; the session buttons post ``EmptyForm`` from ``myapp.forms``."""
 
 from myapp.auth.forms import current_password_field, password_field
 from myapp.forms import Form

@@ -1,4 +1,4 @@
-"""The security activity log and the failed-attempt records behind brute-force throttling."""
+"""The security activity log: what happened to an account, shown on the security page."""
 
 from datetime import datetime
 
@@ -34,23 +34,3 @@ class SecurityEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ip: Mapped[str | None] = mapped_column(String(45))
     device: Mapped[str | None] = mapped_column(String(120))
-
-
-class AuthAttempt(db.Model):
-    """A failed sign-in or a sign-up, counted per email and per IP for throttling.
-
-    Kept in the database, not in process memory, so the limits hold across gunicorn workers
-    and hosts.
-    """
-
-    __tablename__ = "auth_attempts"
-    __table_args__ = (
-        Index("ix_auth_attempts_email_created", "kind", "email", "created_at"),
-        Index("ix_auth_attempts_ip_created", "kind", "ip", "created_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    email: Mapped[str | None] = mapped_column(String(254))
-    ip: Mapped[str | None] = mapped_column(String(45))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -9,8 +9,8 @@ Which function to call:
   redirect to sign in (``HX-Redirect`` for htmx).
 """
 
-from myapp.sessions.auth import AuthSession, AuthUser, auth, deduped_auth
 from myapp.sessions.context import AuthContext, get_auth_context
+from myapp.sessions.lookup import AuthSession, AuthUser, auth, deduped_auth
 
 __all__ = [
     "AuthContext",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import abort
 
 from myapp.auth.redirects import sign_in_redirect
-from myapp.sessions.auth import AuthSession, deduped_auth
+from myapp.sessions.lookup import AuthSession, deduped_auth
 
 
 @dataclass(frozen=True, slots=True)

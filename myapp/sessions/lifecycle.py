@@ -13,7 +13,7 @@ from sqlalchemy import delete
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.sessions import cookies
-from myapp.sessions.auth import AuthSession, AuthUser, replace_deduped_auth
+from myapp.sessions.lookup import AuthSession, AuthUser, replace_deduped_auth
 from myapp.sessions.models import UserSession
 from myapp.sessions.tokens import hash_token, new_public_id, new_token
 

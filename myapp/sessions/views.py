@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify
 
-from myapp.sessions.auth import deduped_auth
+from myapp.sessions.lookup import deduped_auth
 
 bp = Blueprint("sessions_api", __name__)
 
