@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, event, text
 
 from myapp import create_app
 from myapp.extensions import db
-from tests import factories
+from tests import factories, org_factories
 from tests.support import Browser
 
 #: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
@@ -116,3 +116,9 @@ def count_queries(app):
         return result, statements
 
     return count
+
+
+@pytest.fixture
+def cast(app):
+    """Acme (owner Olive, member Max) and Globex (owner Sam), each signed in on a browser."""
+    return org_factories.make_cast(app)

@@ -6,6 +6,11 @@ from itsdangerous import URLSafeTimedSerializer
 from myapp.extensions import db
 from myapp.sessions.lifecycle import start_session
 
+#: Request headers of the three kinds of request every htmx route answers.
+PLAIN: dict = {}
+BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+SWAP = {"HX-Request": "true"}
+
 
 #: Headers htmx sends for a real swap (not boosted navigation) from the page ``current``.
 def htmx_headers(current: str = "/organizations", boosted: bool = False) -> dict:
@@ -89,7 +94,7 @@ class Browser:
 
             auth_session = start_session(user)
             db.session.commit()
-            token, _ = g._session_cookie
+            token = g._session_cookie[0]
         self.set_session_token(token)
         return auth_session
 

@@ -20,12 +20,6 @@ from myapp.clients import (
     sudo_action_client,
 )
 from myapp.forms import EmptyForm
-from tests import org_factories
-
-
-@pytest.fixture
-def cast(app):
-    return org_factories.make_cast(app)
 
 
 def request_as(app, browser, path="/organizations/acme/contacts"):

@@ -20,11 +20,6 @@ HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 
 @pytest.fixture
-def cast(app):
-    return org_factories.make_cast(app)
-
-
-@pytest.fixture
 def alan(app, cast):
     return org_factories.make_contact(app, cast.acme, name="Alan Turing", email="alan@example.com")
 

@@ -110,11 +110,6 @@ def test_sudo_form(app, signed_in, password, extra, htmx):
     assert changed == accepted
 
 
-@pytest.fixture
-def cast(app):
-    return org_factories.make_cast(app)
-
-
 @property_settings
 @given(values=st.tuples(text_values, text_values), extra=extra_fields, htmx=st.booleans())
 def test_create_organization_form(app, cast, values, extra, htmx):

@@ -19,11 +19,6 @@ BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 
 
 @pytest.fixture
-def cast(app):
-    return org_factories.make_cast(app)
-
-
-@pytest.fixture
 def ada(app, cast):
     """A second admin of Acme, not its owner, signed in on her own browser."""
     user = factories.make_user(app, name="Ada Admin", email="ada@example.com")

@@ -36,11 +36,6 @@ ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 
 @pytest.fixture
-def cast(app):
-    return org_factories.make_cast(app)
-
-
-@pytest.fixture
 def contact(app, cast):
     return org_factories.make_contact(app, cast.acme, name="Alan Turing")
 

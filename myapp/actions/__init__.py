@@ -9,28 +9,35 @@ binds and validates the form, then calls ``fn(parsed_input, ctx)``. It always re
 logged and shown as one generic message, while redirects and 404s (werkzeug
 ``HTTPException``) pass through. CSRF is checked by CSRFProtect before the view, never here.
 
-Write an action (forms check shape; actions check truth)::
+Write an action (forms check shape; actions check truth), as ``myapp/contacts/actions.py``
+does, with a client from ``myapp/clients.py``::
 
     @auth_organization_action_client.metadata(action_name="create_contact").schema(
         ContactForm
     ).action
-    def create_contact(parsed_input: dict, ctx) -> Contact:
-        if email_taken(ctx.organization, parsed_input["email"]):
-            return_validation_errors({"email": ["A contact with this email exists."]})
-        contact = Contact(organization=ctx.organization, **parsed_input)
+    def create_contact(parsed_input, ctx) -> int:
+        contact = Contact(organization_id=ctx.organization.id, **parsed_input)
         db.session.add(contact)
+        db.session.flush()  # assigns the id; read it before commit() expires the object
+        contact_id = contact.id
         db.session.commit()
-        return contact
+        return contact_id
 
-and answer the post from its view::
+and answer the post from its view (``myapp/contacts/views.py``) with one argument per
+outcome: the form again on invalid input, the swap target on success or refusal::
 
     result = create_contact(request.form)
     return respond(
         result,
-        success_url=url_for("contacts.index"),
-        render=lambda result: render_contact_form(result.form),
-        flash_message="Contact created.",
+        success_url=url_for("contacts.index", slug=slug),
+        flash_message="Contact added.",
+        render_invalid=lambda r: _render_list(create_form=r.form),
+        render_swap=lambda r: _render_list(error=r.server_error),
     )
+
+where ``_render_list`` renders ``contacts/index.html``, or ``contacts/_list.html`` alone for a
+real swap, through ``htmx.render()``. Checks a form cannot make end the action with
+``return_validation_errors({"email": ["Taken."]})`` (422) or ``raise NotFoundError()`` (404).
 """
 
 from .client import ActionClient

@@ -17,36 +17,43 @@ def respond(
     result: ActionResult,
     *,
     success_url: str,
-    render: Render | None = None,
     flash_message: str | None = None,
-    render_success: bool = True,
+    render_invalid: Render | None = None,
+    render_swap: Render | None = None,
 ) -> Response:
-    """Answer a form post with post/redirect/get, or with a partial for a real htmx swap.
+    """Answer a form post: post/redirect/get, or the swap target re-rendered for htmx.
 
-    On success: a ``Response`` the action returned is sent as is; a real swap gets
-    ``render(result)`` (200) when ``render`` is given, else an ``HX-Redirect`` to
-    ``success_url``; anything else (plain, boosted) gets ``flash_message`` flashed and a 303
-    to ``success_url``. On validation errors, ``render(result)`` is sent with 422 so the form
-    shows its messages. On a server error, abort with the result's status and message.
-    ``render_success=False`` keeps ``render`` for errors only, for forms whose success must
-    leave the page (sign-in), even when posted as a real swap.
+    Three outcomes, one argument each:
 
-    :raise TypeError: on validation errors when ``render`` is None.
-    :raise HTTPException: on a server error.
+    * Success: a ``Response`` the action returned is sent as is. A real swap gets
+      ``render_swap(result)`` (200) when given; otherwise every request leaves the page for
+      ``success_url`` (a 303, or ``HX-Redirect`` for a real swap), flashing ``flash_message``.
+      Leave ``render_swap`` out for forms whose success must load a new page (sign-in).
+    * Validation errors: ``render_invalid(result)`` with 422, for every kind of request, so the
+      form shows its messages (``result.form``).
+    * A refusal (``server_error`` with a 4xx: gone, forbidden, conflict): a real swap gets
+      ``render_swap(result)`` with that status, so the element later swaps aim at survives and
+      shows ``result.server_error``; anything else aborts with the status and message, as does
+      every 5xx.
+
+    :raise TypeError: on validation errors when ``render_invalid`` is None.
+    :raise HTTPException: on a server error that is not re-rendered.
     """
     if result.server_error is not None:
+        if render_swap is not None and result.status < 500 and is_swap():
+            return _rendered(render_swap, result, result.status)
         abort(result.status, description=result.server_error)
 
     if result.validation_errors is not None:
-        if render is None:
-            raise TypeError("respond() needs render= to show validation errors")
-        return _rendered(render, result, 422)
+        if render_invalid is None:
+            raise TypeError("respond() needs render_invalid= to show validation errors")
+        return _rendered(render_invalid, result, 422)
 
     if isinstance(result.data, Response):
         return result.data
-    if is_swap() and render is not None and render_success:
+    if render_swap is not None and is_swap():
         # The partial shows the change itself; a flash would surface on some later page.
-        return _rendered(render, result, 200)
+        return _rendered(render_swap, result, 200)
     if flash_message:
         flash(flash_message)
     return redirect(success_url)

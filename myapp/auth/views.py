@@ -35,8 +35,7 @@ def sign_up():
             result,
             success_url=_landing(next_value),
             flash_message="Welcome! Your account is ready.",
-            render=lambda r: htmx.render("auth/sign_up.html", form=r.form, next=next_value),
-            render_success=False,
+            render_invalid=lambda r: htmx.render("auth/sign_up.html", form=r.form, next=next_value),
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
@@ -55,8 +54,7 @@ def sign_in():
         return respond(
             result,
             success_url=_landing(next_value),
-            render=lambda r: htmx.render("auth/sign_in.html", form=r.form, next=next_value),
-            render_success=False,
+            render_invalid=lambda r: htmx.render("auth/sign_in.html", form=r.form, next=next_value),
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
@@ -68,13 +66,9 @@ def sign_in():
 def sign_out():
     """End this device's session and go to the sign-in page."""
     result = actions.sign_out(request.form)
-    response = respond(
+    return respond(
         result, success_url=url_for("auth.sign_in"), flash_message="You have been signed out."
     )
-    if result.ok:
-        # Pages of the signed-in user may sit in the browser's cache and storage.
-        response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
 
 
 @bp.route("/sudo", methods=["GET", "POST"])
@@ -91,7 +85,6 @@ def sudo():
             result,
             success_url=_landing(next_value),
             flash_message="Password confirmed. You can continue.",
-            render=lambda r: htmx.render("auth/sudo.html", form=r.form, next=next_value),
-            render_success=False,
+            render_invalid=lambda r: htmx.render("auth/sudo.html", form=r.form, next=next_value),
         )
     return htmx.render("auth/sudo.html", form=SudoForm(formdata=None), next=next_value)

@@ -3,9 +3,10 @@
 Every route answers the full page to plain, boosted and history-restore requests, and the
 list partial alone to a real htmx swap. Create, inline edit and delete all swap that one
 partial in place (``hx-target="#contacts-list"``); validation errors come back inside it
-with 422. Inline edit is ``GET .../contacts/<id>?edit=1``: the list with that row as a form,
-so the same link works without JavaScript. A contact's own page (no ``?edit``) is always a
-full page. Views receive ``slug`` only to build URLs.
+with 422, and a refused action (a contact deleted in another tab) with its status and message,
+so the section survives for the next swap. Inline edit is ``GET .../contacts/<id>?edit=1``:
+the list with that row as a form, so the same link works without JavaScript. A contact's own
+page (no ``?edit``) is always a full page. Views receive ``slug`` only to build URLs.
 """
 
 from flask import Blueprint, request, url_for
@@ -40,8 +41,8 @@ def create(slug):
         result,
         success_url=url_for(".index", slug=slug),
         flash_message="Contact added.",
-        # A new, empty form once saved; the submitted one, with its messages, when not.
-        render=lambda r: _render_list(create_form=None if r.ok else r.form),
+        render_invalid=lambda r: _render_list(create_form=r.form),
+        render_swap=lambda r: _render_list(error=r.server_error),
     )
 
 
@@ -75,7 +76,8 @@ def update(slug, contact_id):
         result,
         success_url=url_for(".index", slug=slug),
         flash_message="Contact saved.",
-        render=lambda r: _render_list() if r.ok else _render_edit(contact_id, r.form),
+        render_invalid=lambda r: _render_edit(contact_id, r.form),
+        render_swap=lambda r: _render_list(error=r.server_error),
     )
 
 
@@ -91,7 +93,7 @@ def delete(slug, contact_id):
         result,
         success_url=url_for(".index", slug=slug),
         flash_message="Contact deleted.",
-        render=lambda r: _render_list(),
+        render_swap=lambda r: _render_list(error=r.server_error),
     )
 
 
@@ -102,10 +104,11 @@ def _render_edit(contact_id, form):
     return _render_list(editing_id=contact.id, edit_form=form)
 
 
-def _render_list(create_form=None, editing_id=None, edit_form=None):
+def _render_list(create_form=None, editing_id=None, edit_form=None, error=None):
     return htmx.render(
         "contacts/index.html",
         "contacts/_list.html",
+        error=error,
         contacts=data.list_contacts(),
         ctx=organization_data.get_organization(),
         create_form=create_form if create_form is not None else ContactForm(formdata=None),

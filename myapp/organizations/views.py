@@ -3,7 +3,8 @@
 Every page under ``/organizations/<slug>/`` answers 404 to anyone who is not a member (the
 data functions and actions check, not the routes), 403 to a member without the role, and the
 sign-in redirect to the signed-out. The members page is one URL with two renderings: the
-full page, and ``_members.html`` alone for a real htmx swap. Views receive ``slug`` only to
+full page, and ``_members.html`` alone for a real htmx swap, also after a refused action (a
+member removed in another tab), which shows its message inside it. Views receive ``slug`` only to
 build URLs: the context getter reads it from the matched route itself.
 """
 
@@ -30,14 +31,13 @@ def create():
     :raise 422: the name or slug is invalid, or the slug is taken.
     """
     result = actions.create_organization(request.form)
-    if result.ok:
-        # No partial to show: every kind of request goes to the new organization's page.
-        return respond(
-            result,
-            success_url=url_for(".home", slug=result.data),
-            flash_message="Organization created.",
-        )
-    return respond(result, success_url=url_for(".index"), render=lambda r: _render_index(r.form))
+    # No render_swap: every kind of request goes to the new organization's page.
+    return respond(
+        result,
+        success_url=url_for(".home", slug=result.data) if result.ok else url_for(".index"),
+        flash_message="Organization created.",
+        render_invalid=lambda r: _render_index(r.form),
+    )
 
 
 @bp.get("/<slug>/")
@@ -85,7 +85,8 @@ def add_member(slug):
         result,
         success_url=url_for(".members", slug=slug),
         flash_message="Member added.",
-        render=lambda r: _render_members(member_form=r.form),
+        render_invalid=lambda r: _render_members(member_form=r.form),
+        render_swap=lambda r: _render_members(error=r.server_error),
     )
 
 
@@ -108,7 +109,8 @@ def change_role(slug, membership_id):
         result,
         success_url=url_for(".members", slug=slug),
         flash_message="Role changed.",
-        render=lambda r: _render_members(row_errors={membership_id: r.form.role.errors}),
+        render_invalid=lambda r: _render_members(row_errors={membership_id: r.form.role.errors}),
+        render_swap=lambda r: _render_members(error=r.server_error),
     )
 
 
@@ -129,7 +131,7 @@ def remove_member(slug, membership_id):
         result,
         success_url=url_for(".members", slug=slug),
         flash_message="Member removed.",
-        render=lambda r: _render_members(),
+        render_swap=lambda r: _render_members(error=r.server_error),
     )
 
 
@@ -139,10 +141,11 @@ def _render_index(form):
     )
 
 
-def _render_members(member_form=None, row_errors=None):
+def _render_members(member_form=None, row_errors=None, error=None):
     return htmx.render(
         "organizations/members.html",
         "organizations/_members.html",
+        error=error,
         members=data.list_members(),
         ctx=data.get_organization(),
         member_form=member_form if member_form is not None else MemberForm(formdata=None),

@@ -44,25 +44,21 @@ def _page(status: int = 200, changed: bool = False, **notice):
 def _signed_out(message: str):
     """Send this device, whose session just ended, to the sign-in page as a full page load."""
     flash(message)
-    url = url_for("auth.sign_in")
-    response = htmx.redirect(url)
-    # Pages of the signed-in user may sit in the browser's cache and storage.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    return htmx.redirect(url_for("auth.sign_in"))
 
 
 def _answer_revoke(result: ActionResult, message: str | None):
     """Answer a revoke: sign-in page, swapped list, or redirect back with a flash."""
     if result.ok and result.data.signed_out_this_device:
         return _signed_out(message)
-    if result.status == 404 and htmx.is_swap():
-        # The list on screen is stale: show the current one rather than an error in its place.
-        return _page(status=404, error=SESSION_GONE)
     return respond(
         result,
         success_url=url_for("security.index"),
-        render=lambda r: _page(changed=True, message=message),
         flash_message=message,
+        # A refusal re-renders the list too: the one on screen is stale (ended in another tab).
+        render_swap=lambda r: (
+            _page(changed=True, message=message) if r.ok else _page(error=SESSION_GONE)
+        ),
     )
 
 
@@ -128,11 +124,9 @@ def change_password():
     return respond(
         result,
         success_url=url_for("security.index"),
-        # No render on success, even for a swap: this device's CSRF secret is new, so the
-        # page must load again (a 303, or HX-Redirect) for its forms to carry fresh tokens.
-        render=None
-        if result.ok
-        else lambda r: htmx.render(
+        # No render_swap: this device's CSRF secret is new, so the page must load again (a 303,
+        # or HX-Redirect) for its forms to carry fresh tokens.
+        render_invalid=lambda r: htmx.render(
             "security/index.html",
             sessions=data.list_sessions(),
             events=data.list_recent_events(),

@@ -22,14 +22,23 @@ def presented_token() -> str | None:
     return request.cookies.get(cookie_name())
 
 
+#: Sent when this device signs out: pages of the signed-in user may sit in the browser's cache
+#: and storage.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
 def remember(token: str, expires_at: datetime) -> None:
     """Set the cookie to ``token`` until ``expires_at`` when this response goes out."""
-    setattr(g, _PENDING, (token, expires_at))
+    setattr(g, _PENDING, (token, expires_at, False))
 
 
-def forget() -> None:
-    """Clear the cookie when this response goes out, if the browser sent one."""
-    setattr(g, _PENDING, (None, None))
+def forget(*, signed_out: bool = False) -> None:
+    """Clear the cookie when this response goes out, if the browser sent one.
+
+    ``signed_out`` (this device's session ended, not a stale cookie) also asks the browser to
+    clear the site's cache and storage, the one place ``Clear-Site-Data`` is set.
+    """
+    setattr(g, _PENDING, (None, None, signed_out))
 
 
 def write_session_cookie(response: Response) -> Response:
@@ -37,9 +46,11 @@ def write_session_cookie(response: Response) -> Response:
     pending = g.pop(_PENDING, None)
     if pending is None:
         return response
-    token, expires_at = pending
+    token, expires_at, signed_out = pending
     secure = current_app.config["COOKIE_SECURE"]
     if token is None:
+        if signed_out:
+            response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
         if presented_token() is not None:
             response.delete_cookie(
                 cookie_name(), path="/", secure=secure, httponly=True, samesite="Lax"

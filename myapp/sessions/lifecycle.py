@@ -69,8 +69,8 @@ def end_session(auth_session: AuthSession) -> None:
 
 
 def forget_this_device() -> None:
-    """Clear the session cookie and Flask's cookie (CSRF secret, flashes) on this response."""
-    cookies.forget()
+    """Sign this device out: clear its cookies (session, CSRF secret, flashes) and site data."""
+    cookies.forget(signed_out=True)
     flask_cookie.clear()
     replace_deduped_auth(None)
 

@@ -1,21 +1,29 @@
-"""respond() answers plain and boosted posts with a 303, and a real htmx swap with a partial."""
+"""respond() answers plain and boosted posts with a 303, and a real htmx swap with a partial.
+
+One argument per outcome: ``render_invalid`` shows the form with its messages (422),
+``render_swap`` re-renders the swap target after a success or a refusal, and leaving
+``render_swap`` out makes every success leave the page.
+"""
 
 import pytest
 from flask import get_flashed_messages, make_response
-from werkzeug.exceptions import Conflict, NotFound
+from werkzeug.exceptions import Conflict, InternalServerError, NotFound
 
 from myapp.actions import ActionResult, respond
-
-PLAIN = {}
-BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
-SWAP = {"HX-Request": "true"}
+from tests.support import BOOSTED, PLAIN, SWAP
 
 SUCCESS = ActionResult(data="saved")
 INVALID = ActionResult(validation_errors={"name": ["Required."]}, status=422)
+GONE = ActionResult(server_error="Not found.", status=404)
+CONFLICT = ActionResult(server_error="Needs an owner.", status=409)
 
 
-def render(result):
-    return f"rendered {result.status}"
+def render_swap(result):
+    return f"list {result.status} {result.server_error or ''}".strip()
+
+
+def render_invalid(result):
+    return f"form {result.status}"
 
 
 @pytest.fixture
@@ -29,39 +37,38 @@ def post(actions_app):
 @pytest.mark.parametrize("headers", [PLAIN, BOOSTED], ids=["plain", "boosted"])
 def test_success_redirects_with_303_and_flashes(post, headers):
     with post(headers):
-        response = respond(SUCCESS, success_url="/contacts", render=render, flash_message="Saved.")
+        response = respond(
+            SUCCESS, success_url="/contacts", render_swap=render_swap, flash_message="Saved."
+        )
 
         assert (response.status_code, response.location) == (303, "/contacts")
         assert "HX-Redirect" not in response.headers
         assert get_flashed_messages() == ["Saved."]
 
 
-def test_success_in_a_swap_renders_the_partial_without_flashing(post):
+def test_success_in_a_swap_renders_the_target_without_flashing(post):
     with post(SWAP):
-        response = respond(SUCCESS, success_url="/contacts", render=render, flash_message="Saved.")
+        response = respond(
+            SUCCESS, success_url="/contacts", render_swap=render_swap, flash_message="Saved."
+        )
 
-        assert (response.status_code, response.get_data(as_text=True)) == (200, "rendered 200")
+        assert (response.status_code, response.get_data(as_text=True)) == (200, "list 200")
         assert "HX-Redirect" not in response.headers
         assert get_flashed_messages() == []
 
 
-def test_success_in_a_swap_without_render_redirects_through_htmx(post):
-    with post(SWAP):
-        response = respond(SUCCESS, success_url="/contacts", flash_message="Saved.")
-
-        assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/contacts")
-        assert response.location is None
-        assert get_flashed_messages() == ["Saved."]
-
-
-def test_success_in_a_swap_can_navigate_instead_of_rendering(post):
+def test_success_in_a_swap_without_render_swap_leaves_the_page_through_htmx(post):
     with post(SWAP):
         response = respond(
-            SUCCESS, success_url="/organizations", render=render, render_success=False
+            SUCCESS,
+            success_url="/organizations",
+            render_invalid=render_invalid,
+            flash_message="Saved.",
         )
 
         assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/organizations")
-        assert response.get_data(as_text=True) == ""
+        assert (response.location, response.get_data(as_text=True)) == (None, "")
+        assert get_flashed_messages() == ["Saved."]
 
 
 @pytest.mark.parametrize("headers", [PLAIN, BOOSTED, SWAP], ids=["plain", "boosted", "swap"])
@@ -69,44 +76,71 @@ def test_a_response_returned_by_the_action_is_sent_as_is(post, headers):
     with post(headers):
         download = make_response("file", 200)
 
-        response = respond(ActionResult(data=download), success_url="/contacts", render=render)
+        response = respond(
+            ActionResult(data=download), success_url="/contacts", render_swap=render_swap
+        )
 
         assert response is download
 
 
 @pytest.mark.parametrize("headers", [PLAIN, BOOSTED, SWAP], ids=["plain", "boosted", "swap"])
-def test_validation_errors_render_with_422(post, headers):
+def test_validation_errors_render_the_form_with_422(post, headers):
     with post(headers):
-        response = respond(INVALID, success_url="/contacts", render=render, flash_message="Saved.")
+        response = respond(
+            INVALID,
+            success_url="/contacts",
+            render_invalid=render_invalid,
+            render_swap=render_swap,
+            flash_message="Saved.",
+        )
 
-        assert (response.status_code, response.get_data(as_text=True)) == (422, "rendered 422")
+        assert (response.status_code, response.get_data(as_text=True)) == (422, "form 422")
         assert get_flashed_messages() == []
 
 
-def test_render_may_return_a_response_and_respond_sets_its_status(post):
+def test_render_invalid_may_return_a_response_and_respond_sets_its_status(post):
     with post(PLAIN):
         response = respond(
-            INVALID, success_url="/contacts", render=lambda result: make_response("page", 200)
+            INVALID,
+            success_url="/contacts",
+            render_invalid=lambda result: make_response("page", 200),
         )
 
         assert (response.status_code, response.get_data(as_text=True)) == (422, "page")
 
 
-def test_validation_errors_without_render_are_a_type_error(post):
-    with post(PLAIN), pytest.raises(TypeError):
-        respond(INVALID, success_url="/contacts")
+def test_validation_errors_without_render_invalid_are_a_type_error(post):
+    with post(SWAP), pytest.raises(TypeError):
+        respond(INVALID, success_url="/contacts", render_swap=render_swap)
 
 
-@pytest.mark.parametrize("headers", [PLAIN, BOOSTED, SWAP], ids=["plain", "boosted", "swap"])
+@pytest.mark.parametrize("result", [GONE, CONFLICT], ids=["404", "409"])
+def test_a_refusal_in_a_swap_re_renders_the_target_with_its_status_and_message(post, result):
+    with post(SWAP):
+        response = respond(result, success_url="/contacts", render_swap=render_swap)
+
+        assert response.status_code == result.status
+        assert response.get_data(as_text=True) == f"list {result.status} {result.server_error}"
+
+
+@pytest.mark.parametrize("headers", [PLAIN, BOOSTED], ids=["plain", "boosted"])
 @pytest.mark.parametrize(
-    ("result", "exception"),
-    [
-        (ActionResult(server_error="Not found.", status=404), NotFound),
-        (ActionResult(server_error="Needs an owner.", status=409), Conflict),
-    ],
+    ("result", "exception"), [(GONE, NotFound), (CONFLICT, Conflict)], ids=["404", "409"]
 )
-def test_server_errors_abort_with_status_and_message(post, headers, result, exception):
+def test_a_refusal_outside_a_swap_aborts_with_status_and_message(post, headers, result, exception):
     with post(headers), pytest.raises(exception) as excinfo:
-        respond(result, success_url="/contacts", render=render)
+        respond(result, success_url="/contacts", render_swap=render_swap)
 
     assert excinfo.value.description == result.server_error
+
+
+def test_a_refusal_in_a_swap_without_render_swap_aborts(post):
+    with post(SWAP), pytest.raises(NotFound):
+        respond(GONE, success_url="/contacts", render_invalid=render_invalid)
+
+
+def test_a_server_failure_aborts_even_in_a_swap(post):
+    failure = ActionResult(server_error="Something went wrong.", status=500)
+
+    with post(SWAP), pytest.raises(InternalServerError):
+        respond(failure, success_url="/contacts", render_swap=render_swap)
