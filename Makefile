@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Plain-HTTP development: cookies without Secure and without the __Host- prefix.
 DEV_ENV := FLASK_DEBUG=1 COOKIE_SECURE=false
 
-.PHONY: run test bench clean
+.PHONY: run test lint bench clean
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(BIN)/.installed  ## Serve the app on SQLite at http://127.0.0.1:5000
 
 test: $(BIN)/.installed  ## Run the tests (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed  ## Check style with ruff (what CI runs)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(BIN)/.installed  ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     facts = machine.describe(postgres_url)
     if arguments.quick:
         print(
-            f"Quick mode: {plan.large:,} sessions in the large table and {plan.expired:,} expired rows "
+            f"Quick mode: {plan.large:,} sessions in the large table and "
+            f"{plan.expired:,} expired rows "
             "(the full run uses 1,000,000 of each).",
             flush=True,
         )

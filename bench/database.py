@@ -24,7 +24,7 @@ def app_settings(url: str) -> dict:
 
 
 def fresh_database(kind: str, postgres_url: str = DEFAULT_POSTGRES_URL) -> str:
-    """Create an empty database of ``kind`` ('sqlite' or 'postgresql'), migrate it, return its URL."""
+    """Create a database of ``kind`` ('sqlite' or 'postgresql'), migrate it; return its URL."""
     if kind == "sqlite":
         os.makedirs(OUT, exist_ok=True)
         path = os.path.join(OUT, "bench.sqlite3")
@@ -86,7 +86,8 @@ def backend_pids(url: str) -> list[int]:
 
     with psycopg.connect(conninfo(url), autocommit=True) as connection:
         rows = connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         ).fetchall()
     return [pid for (pid,) in rows]
 

@@ -132,7 +132,8 @@ def seed_base(url: str) -> None:
             for table in ("users", "organizations"):
                 connection.execute(
                     text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                        f" (SELECT max(id) FROM {table}))"
                     )
                 )
     engine.dispose()

@@ -26,7 +26,7 @@ def cpu_model() -> str:
 
 
 def postgresql_version(url: str) -> str:
-    """Return the server's version, asked of the maintenance database (``bench`` may not exist yet)."""
+    """Return the server's version from the maintenance database (``bench`` may not exist yet)."""
     engine = create_engine(make_url(url).set(database="postgres"))
     with engine.connect() as connection:
         value = connection.execute(text("SHOW server_version")).scalar()

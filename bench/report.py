@@ -33,7 +33,8 @@ def requests_table(all_results: list[DatabaseResults]) -> list[str]:
             for index, f in enumerate(run.figures):
                 rss = f"{run.peak_rss_mb:.0f} MiB" if index == 0 else ""
                 lines.append(
-                    f"| {results.label} | {run.sessions:,} | {run.workers} | {f.request} | {f.rps:,.0f} | "
+                    f"| {results.label} | {run.sessions:,} | {run.workers} | {f.request} "
+                    f"| {f.rps:,.0f} | "
                     f"{f.rps_ratio:.2f} | {f.p50_ms:.2f} | {f.p50_ratio:.2f} | {f.p99_ms:.2f} | "
                     f"{f.p99_ratio:.2f} | {f.cpu_us:.0f} | {f.cpu_ratio:.2f} | {rss} |"
                 )
@@ -54,7 +55,8 @@ def statements_table(all_results: list[DatabaseResults]) -> list[str]:
 
 def maintenance_table(all_results: list[DatabaseResults], plan: Plan) -> list[str]:
     lines = [
-        f"| database | seed {plan.large:,} sessions | log out {datasets.HEAVY_USER_SESSIONS:,} devices "
+        f"| database | seed {plan.large:,} sessions "
+        f"| log out {datasets.HEAVY_USER_SESSIONS:,} devices "
         f"| clear {plan.expired:,} expired | batches | longest batch |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -153,7 +155,8 @@ def render(
     out = [
         "# Benchmark results",
         "",
-        f"Written by `{command}` ({plan.name} mode: {plan.rounds} round(s) of {plan.seconds:g} s per "
+        f"Written by `{command}` ({plan.name} mode: "
+        f"{plan.rounds} round(s) of {plan.seconds:g} s per "
         f"request after a {plan.warmup:g} s warm-up; ratios are medians of per-round ratios to "
         f"`/healthz` in the same server run). See bench/README.md for what is measured and how.",
     ]
@@ -161,7 +164,8 @@ def render(
         out += [
             "",
             f"**Quick mode**: the large table has {plan.large:,} sessions, not 1,000,000, and "
-            f"{plan.expired:,} expired rows are cleared, not 1,000,000. Figures are smoke, not evidence.",
+            f"{plan.expired:,} expired rows are cleared, not 1,000,000. "
+            "Figures are smoke, not evidence.",
         ]
     out += ["", "## Machine", "", "| | |", "|---|---|"]
     out += [f"| {key} | {value} |" for key, value in machine.items()]

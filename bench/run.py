@@ -113,7 +113,8 @@ def _measure(kind: str, url: str, plan: Plan) -> DatabaseResults:
             os.path.join(OUT, f"tokens-{kind}-{total}.txt"), datasets.token_sample(total)
         )
         say(
-            f"{tag} {total:,} sessions, gunicorn {workers.label}: loading {len(available)} requests "
+            f"{tag} {total:,} sessions, gunicorn {workers.label}: "
+            f"loading {len(available)} requests "
             f"for {plan.rounds} round(s) of {plan.seconds:g} s"
         )
         label = f"{kind}-{total}-{workers.worker_class}"
@@ -150,7 +151,8 @@ def _measure(kind: str, url: str, plan: Plan) -> DatabaseResults:
 
     results.logout_all = maintenance.time_logout_all(url, datasets.HEAVY_USER_ID)
     say(
-        f"{tag} logged out {results.logout_all.ended:,} devices in {results.logout_all.seconds * 1000:.1f} ms"
+        f"{tag} logged out {results.logout_all.ended:,} devices"
+        f" in {results.logout_all.seconds * 1000:.1f} ms"
     )
 
     datasets.delete_sessions(url)

@@ -13,7 +13,8 @@ def flask_cookie(url: str) -> str:
     """Return a ``name=value`` Flask cookie holding a CSRF secret, signed as the app signs it."""
     app = create_app(app_settings(url))
     serializer = app.session_interface.get_signing_serializer(app)
-    return f"{app.config['SESSION_COOKIE_NAME']}={serializer.dumps({'csrf_token': secrets.token_hex(20)})}"
+    value = serializer.dumps({"csrf_token": secrets.token_hex(20)})
+    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
 def count_statements(
