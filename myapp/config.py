@@ -90,5 +90,5 @@ def apply_cookie_settings(config) -> None:
     prefix = "__Host-" if secure else ""
     #: Name of the cookie that holds the opaque session token.
     config.setdefault("SESSION_TOKEN_COOKIE_NAME", f"{prefix}session_token")
-    config["SESSION_COOKIE_NAME"] = config.get("SESSION_COOKIE_NAME_OVERRIDE") or f"{prefix}flask"
+    config["SESSION_COOKIE_NAME"] = f"{prefix}flask"
     config["SESSION_COOKIE_SECURE"] = secure

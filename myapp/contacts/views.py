@@ -15,7 +15,7 @@ from myapp import htmx
 from myapp.actions import respond
 from myapp.contacts import actions, data
 from myapp.contacts.forms import ContactForm
-from myapp.organizations import data as organization_data
+from myapp.organizations.context import get_auth_organization_context
 
 bp = Blueprint("contacts", __name__, url_prefix="/organizations/<slug>/contacts")
 
@@ -60,7 +60,7 @@ def show(slug, contact_id):
     return htmx.render(
         "contacts/show.html",
         contact=data.get_contact(contact_id),
-        ctx=organization_data.get_organization(),
+        ctx=get_auth_organization_context(),
     )
 
 
@@ -110,7 +110,7 @@ def _render_list(create_form=None, editing_id=None, edit_form=None, error=None):
         "contacts/_list.html",
         error=error,
         contacts=data.list_contacts(),
-        ctx=organization_data.get_organization(),
+        ctx=get_auth_organization_context(),
         create_form=create_form if create_form is not None else ContactForm(formdata=None),
         editing_id=editing_id,
         edit_form=edit_form,

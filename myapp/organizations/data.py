@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from myapp.auth.models import User
 from myapp.extensions import db
-from myapp.organizations.context import AuthOrganizationContext, get_auth_organization_context
+from myapp.organizations.context import get_auth_organization_context
 from myapp.organizations.models import Membership, Organization
 from myapp.sessions import get_auth_context
 
@@ -49,11 +49,6 @@ def list_my_organizations() -> list[MyOrganization]:
         .order_by(Organization.name, Organization.id)
     )
     return [MyOrganization(**row._mapping) for row in rows]
-
-
-def get_organization() -> AuthOrganizationContext:
-    """Return the organization in the URL with the user's membership (404 for non-members)."""
-    return get_auth_organization_context()
 
 
 def list_members() -> list[Member]:

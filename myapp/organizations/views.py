@@ -13,6 +13,7 @@ from flask import Blueprint, request, url_for
 from myapp import htmx
 from myapp.actions import respond
 from myapp.organizations import actions, data
+from myapp.organizations.context import get_auth_organization_context
 from myapp.organizations.forms import ROLE_CHOICES, MemberForm, OrganizationForm
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
@@ -46,7 +47,7 @@ def home(slug):
 
     :raise 404: the organization does not exist or the user is not a member.
     """
-    return htmx.render("organizations/home.html", ctx=data.get_organization())
+    return htmx.render("organizations/home.html", ctx=get_auth_organization_context())
 
 
 @bp.post("/<slug>/leave")
@@ -147,7 +148,7 @@ def _render_members(member_form=None, row_errors=None, error=None):
         "organizations/_members.html",
         error=error,
         members=data.list_members(),
-        ctx=data.get_organization(),
+        ctx=get_auth_organization_context(),
         member_form=member_form if member_form is not None else MemberForm(formdata=None),
         roles=ROLE_CHOICES,
         row_errors=row_errors or {},

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.database import UTCDateTime, utcnow
 from myapp.extensions import db
@@ -27,10 +27,6 @@ class UserSession(db.Model):
     sudo_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))
-
-    user = relationship(
-        "User", backref=db.backref("sessions", passive_deletes=True, lazy="dynamic")
-    )
 
     def __repr__(self) -> str:
         return f"<UserSession {self.public_id} user={self.user_id}>"
