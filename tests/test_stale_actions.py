@@ -136,3 +136,25 @@ def test_removing_a_member_twice_without_a_swap_is_the_404_page_then_adding_work
 
     assert (added.status_code, added.location) == (303, MEMBERS)
     assert org_factories.membership_of(app, cast.acme, newcomer).role == "member"
+
+
+def test_a_new_contact_never_gets_the_id_of_a_deleted_one(app, cast, alan):
+    # A tab still showing Alan must not be able to edit or delete whoever comes next.
+    cast.owner_browser.post(f"{CONTACTS}/{alan.id}/delete")
+
+    grace = org_factories.make_contact(app, cast.acme, name="Grace Hopper")
+
+    assert grace.id != alan.id
+    assert cast.owner_browser.post(f"{CONTACTS}/{alan.id}/delete").status_code == 404
+    assert names(app, cast.acme) == ["Grace Hopper"]
+
+
+def test_a_new_membership_never_gets_the_id_of_a_removed_one(app, cast, newcomer):
+    removed = cast.member_membership
+    cast.owner_browser.post(f"{MEMBERS}/{removed.id}/remove")
+
+    added = org_factories.add_member(app, cast.acme, newcomer)
+
+    assert added.id != removed.id
+    assert cast.owner_browser.post(f"{MEMBERS}/{removed.id}/remove").status_code == 404
+    assert org_factories.membership_of(app, cast.acme, newcomer) is not None

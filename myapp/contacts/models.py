@@ -15,6 +15,8 @@ CONTACT_NOTES_MAX_LENGTH = 2000
 
 class Contact(db.Model):
     __tablename__ = "contacts"
+    # URLs name contacts by id: SQLite must not hand a deleted one's id to the next contact.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(

@@ -10,7 +10,6 @@ from myapp.extensions import db
 
 ROLE_MEMBER = "member"
 ROLE_ADMIN = "admin"
-ROLES = (ROLE_MEMBER, ROLE_ADMIN)
 SLUG_MAX_LENGTH = 50
 ORGANIZATION_NAME_MAX_LENGTH = 100
 
@@ -34,6 +33,8 @@ class Membership(db.Model):
     __table_args__ = (
         UniqueConstraint("organization_id", "user_id", name="uq_memberships_organization_user"),
         CheckConstraint("role IN ('member', 'admin')", name="role_known"),
+        # URLs name memberships by id: SQLite must not hand a removed one's id to the next.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,11 +47,6 @@ class Membership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization = relationship("Organization")
-    user = relationship("User")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
 
     def __repr__(self) -> str:
         return f"<Membership org={self.organization_id} user={self.user_id} {self.role}>"
