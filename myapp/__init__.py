@@ -48,17 +48,46 @@ def configure_database_url(app: Flask) -> None:
 
 
 def configure_secret_key(app: Flask) -> None:
-    """Require ``SECRET_KEY`` outside debug and testing; never fall back to a fixed value."""
+    """Require ``SECRET_KEY`` outside debug and testing; never fall back to a fixed value.
+
+    Tests get a random key; debug mode (``make run``, ``make shell``...) the one kept in
+    ``instance/secret_key``.
+    """
     if app.config.get("SECRET_KEY"):
         return
-    if app.debug or app.testing:
-        # A fresh random key per process: development cookies simply reset on restart.
+    if app.testing:
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    if app.debug:
+        app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
         return
     raise RuntimeError(
         "SECRET_KEY is not set. Generate one with "
         "`python -c 'import secrets; print(secrets.token_hex(32))'` and export it."
     )
+
+
+def development_secret_key(instance_path: str) -> str:
+    """Return the development key kept in ``instance/secret_key``, creating it the first time.
+
+    One key for every reload and restart, so an open tab's forms keep working; the file is
+    git-ignored with the rest of ``instance/``, readable by its owner only, and never used
+    outside debug mode.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path) as file:
+            key = file.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    os.makedirs(instance_path, exist_ok=True)
+    key = secrets.token_hex(32)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
 
 
 def register_extensions(app: Flask) -> None:

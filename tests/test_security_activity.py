@@ -71,12 +71,14 @@ def test_a_refused_revoke_records_nothing(app, signed_in):
     assert kinds(app) == []
 
 
-def test_a_wrong_current_password_counts_as_a_failed_sign_in(app, signed_in, user):
+def test_a_wrong_current_password_is_logged_as_such_and_counts_against_sign_in(
+    app, signed_in, user
+):
     wrong = {"current_password": "wrong password!", "new_password": "x" * 12}
 
     signed_in.post(f"{PAGE}/password", wrong)
 
-    assert kinds(app) == ["sign_in_failed"]
+    assert kinds(app) == ["password_change_failed"]
     with app.app_context():
         assert (
             db.session.scalar(
@@ -97,7 +99,7 @@ def test_guessing_the_current_password_is_throttled_like_sign_in(app, signed_in)
 
     assert response.status_code == 429
     assert "Retry-After" in response.headers
-    assert kinds(app) == ["sign_in_failed", "sign_in_failed"]
+    assert kinds(app) == ["password_change_failed", "password_change_failed"]
 
 
 def test_the_page_shows_recent_activity_newest_first_and_only_the_users_own(app, client, user):

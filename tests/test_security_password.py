@@ -146,3 +146,16 @@ def test_a_post_without_csrf_token_changes_nothing(app, signed_in, user, laptop,
     assert response.status_code == 400
     assert password_is(app, user, factories.DEFAULT_PASSWORD)
     assert live_public_ids(app) == before
+
+
+@pytest.mark.parametrize("htmx", [{}, {"htmx": True}], ids=["plain", "swap"])
+def test_the_current_password_cannot_be_the_new_one(app, client, user, laptop, htmx):
+    client.sign_in_as(user)
+    before = live_public_ids(app)
+
+    response = change(client, factories.DEFAULT_PASSWORD, factories.DEFAULT_PASSWORD, **htmx)
+
+    assert response.status_code == 422
+    assert "Choose a new password, not your current one." in response.get_data(as_text=True)
+    assert live_public_ids(app) == before
+    assert laptop.get("/api/auth/session").json is not None

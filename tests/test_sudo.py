@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
 
 
@@ -57,3 +58,12 @@ def test_hostile_next_after_sudo_stays_on_site(app, signed_in):
         "/sudo", {"password": "correct horse battery", "next": "//evil.example"}
     )
     assert response.headers["Location"] == "/organizations"
+
+
+def test_a_wrong_password_is_logged_as_a_failed_confirmation_not_a_failed_sign_in(app, signed_in):
+    signed_in.post("/sudo", {"password": "wrong password!", "next": "/settings/security"})
+
+    with app.app_context():
+        kinds = db.session.scalars(select(SecurityEvent.kind)).all()
+    assert kinds == ["sudo_failed"]
+    assert "Wrong password when confirming it" in signed_in.get("/settings/security").text

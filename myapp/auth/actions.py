@@ -87,7 +87,8 @@ def confirm_password(parsed_input, ctx):
     password_hash = db.session.scalar(select(User.password_hash).where(User.id == user_id))
     if not check_password(password_hash, parsed_input["password"]):
         throttle.record_failed_sign_in(email, ip)
-        record_event_now(user_id, "sign_in_failed")
+        # Counted against the sign-in limits, but logged as what it was.
+        record_event_now(user_id, "sudo_failed")
         return_validation_errors({"password": ["That password is not correct."]})
     db.session.execute(
         update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())

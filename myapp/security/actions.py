@@ -34,6 +34,7 @@ from myapp.sessions.models import UserSession
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 WRONG_PASSWORD = "Your current password is incorrect."
+SAME_PASSWORD = "Choose a new password, not your current one."
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ def change_password(parsed_input, ctx) -> int:
     how many other sessions ended.
 
     :raise TooManyRequests: the password was guessed wrong too often (the sign-in limits).
+    :raise ActionValidationError: the current password is wrong, or the new one is the same.
     """
     user = db.session.get(User, ctx.session.user.id)
     ip = client_ip()
@@ -108,8 +110,11 @@ def change_password(parsed_input, ctx) -> int:
     throttle.check_sign_in_allowed(user.email, ip)
     if not check_password(user.password_hash, parsed_input["current_password"]):
         throttle.record_failed_sign_in(user.email, ip)
-        record_event_now(user.id, "sign_in_failed")
+        # Counted against the sign-in limits, but logged as what it was.
+        record_event_now(user.id, "password_change_failed")
         return_validation_errors({"current_password": [WRONG_PASSWORD]})
+    if parsed_input["new_password"] == parsed_input["current_password"]:
+        return_validation_errors({"new_password": [SAME_PASSWORD]})
     user.password_hash = hash_password(parsed_input["new_password"])
     ended_others = end_user_sessions(user.id, keep_session_id=ctx.session.id)
     end_session(ctx.session)

@@ -18,6 +18,8 @@ EVENT_LABELS = {
     "sessions_revoked_all": "Logged out all devices",
     "password_changed": "Changed password",
     "sudo_confirmed": "Confirmed password",
+    "sudo_failed": "Wrong password when confirming it",
+    "password_change_failed": "Wrong current password when changing it",
     "sign_up": "Created account",
 }
 
