@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event, text
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories, org_factories
-from tests.support import Browser
+from tests.support import CHROME_MACOS, Browser
 
 #: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
 TEST_HASH_METHOD = "scrypt:1024:8:1"
@@ -116,6 +116,14 @@ def count_queries(app):
         return result, statements
 
     return count
+
+
+@pytest.fixture
+def laptop(app, user):
+    """A second device of ``user``, signed in from Chrome on macOS; ``.auth_session`` is its."""
+    device = Browser(app)
+    device.auth_session = device.sign_in_as(user, user_agent=CHROME_MACOS)
+    return device
 
 
 @pytest.fixture

@@ -2,14 +2,33 @@
 
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 
 from myapp.extensions import db
 from myapp.sessions.lifecycle import start_session
+from myapp.sessions.models import UserSession
 
 #: Request headers of the three kinds of request every htmx route answers.
 PLAIN: dict = {}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 SWAP = {"HX-Request": "true"}
+
+#: Real user-agent strings, for devices the tests sign in.
+CHROME_MACOS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+)
+FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI_IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+)
+
+
+def live_public_ids(app) -> set[str]:
+    """Return the public ids of every session row that exists now."""
+    with app.app_context():
+        return set(db.session.scalars(select(UserSession.public_id)))
 
 
 #: Headers htmx sends for a real swap (not boosted navigation) from the page ``current``.
@@ -84,7 +103,7 @@ class Browser:
     def sign_in_as(
         self,
         user,
-        user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+        user_agent=FIREFOX_LINUX,
     ):
         """Start a session for ``user`` directly, as sign-in would, and store its cookie."""
         with self.app.test_request_context(

@@ -13,9 +13,9 @@ from myapp.contacts.models import Contact
 from myapp.database import utcnow
 from myapp.extensions import db
 from tests import org_factories
+from tests.support import BOOSTED
 
 LIST = "/organizations/acme/contacts"
-BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 HISTORY_RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
 
 

@@ -13,9 +13,9 @@ from myapp.auth.models import User
 from myapp.extensions import db
 from myapp.organizations.models import Membership
 from tests import factories, org_factories
+from tests.support import BOOSTED
 
 MEMBERS = "/organizations/acme/members"
-BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from sqlalchemy import select
 from myapp.extensions import db
 from myapp.organizations.models import Membership, Organization
 from tests import factories, org_factories
-
-BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}
+from tests.support import BOOSTED
 
 
 def organizations(app) -> dict[str, str]:

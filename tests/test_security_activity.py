@@ -10,8 +10,7 @@ from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.security.models import SecurityEvent
 from tests import factories
-from tests.support import Browser
-from tests.test_security_devices import CHROME_MACOS
+from tests.support import CHROME_MACOS, Browser
 
 PAGE = "/settings/security"
 
@@ -19,13 +18,6 @@ PAGE = "/settings/security"
 def kinds(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(SecurityEvent.kind).order_by(SecurityEvent.id)))
-
-
-@pytest.fixture
-def laptop(app, user):
-    device = Browser(app)
-    device.auth_session = device.sign_in_as(user, user_agent=CHROME_MACOS)
-    return device
 
 
 def test_revoking_one_session_is_recorded_with_this_device(app, signed_in, laptop):

@@ -3,16 +3,7 @@
 import pytest
 
 from myapp.security.devices import UNKNOWN_DEVICE, device_label
-
-CHROME_MACOS = (
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
-FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-SAFARI_IPHONE = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
-)
+from tests.support import CHROME_MACOS, FIREFOX_LINUX, SAFARI_IPHONE
 
 
 @pytest.mark.parametrize(

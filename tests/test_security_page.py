@@ -10,8 +10,7 @@ from myapp.extensions import db
 from myapp.security.filters import utc_time
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
-from tests.test_security_devices import CHROME_MACOS, SAFARI_IPHONE
+from tests.support import CHROME_MACOS, SAFARI_IPHONE, Browser
 
 PAGE = "/settings/security"
 

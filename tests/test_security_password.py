@@ -1,15 +1,12 @@
 """Change the password: check the current one, end every other session, renew this one."""
 
 import pytest
-from sqlalchemy import select
 
 from myapp.auth.models import User
 from myapp.auth.passwords import check_password
 from myapp.extensions import db
-from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
-from tests.test_security_devices import CHROME_MACOS
+from tests.support import Browser, live_public_ids
 
 PAGE = "/settings/security"
 CHANGE_PASSWORD = f"{PAGE}/password"
@@ -21,25 +18,12 @@ def password_is(app, user, password: str) -> bool:
         return check_password(db.session.get(User, user.id).password_hash, password)
 
 
-def live_public_ids(app) -> set[str]:
-    with app.app_context():
-        return set(db.session.scalars(select(UserSession.public_id)))
-
-
 def change(
     client, current_password=factories.DEFAULT_PASSWORD, new_password=NEW_PASSWORD, **kwargs
 ):
     """Post the password form from the security page."""
     data = {"current_password": current_password, "new_password": new_password}
     return client.post(CHANGE_PASSWORD, data, current=PAGE, **kwargs)
-
-
-@pytest.fixture
-def laptop(app, user):
-    """A second device of the signed-in user."""
-    device = Browser(app)
-    device.sign_in_as(user, user_agent=CHROME_MACOS)
-    return device
 
 
 @pytest.mark.parametrize(

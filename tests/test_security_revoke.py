@@ -7,7 +7,6 @@ from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
 from tests.support import Browser, assert_signed_out_to_sign_in
-from tests.test_security_devices import CHROME_MACOS
 
 PAGE = "/settings/security"
 
@@ -27,14 +26,6 @@ def alive(app, public_id: str) -> bool:
 def session_count(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(UserSession))
-
-
-@pytest.fixture
-def laptop(app, user):
-    """A second device of the signed-in user."""
-    device = Browser(app)
-    device.auth_session = device.sign_in_as(user, user_agent=CHROME_MACOS)
-    return device
 
 
 @pytest.fixture

@@ -1,22 +1,19 @@
 """Log out all other devices (this one stays), or all devices (this one too)."""
 
 import pytest
-from sqlalchemy import select
 
-from myapp.extensions import db
-from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser, assert_signed_out_to_sign_in
-from tests.test_security_devices import CHROME_MACOS, SAFARI_IPHONE
+from tests.support import (
+    CHROME_MACOS,
+    SAFARI_IPHONE,
+    Browser,
+    assert_signed_out_to_sign_in,
+    live_public_ids,
+)
 
 PAGE = "/settings/security"
 REVOKE_OTHERS = f"{PAGE}/sessions/revoke-others"
 REVOKE_ALL = f"{PAGE}/sessions/revoke-all"
-
-
-def live_public_ids(app) -> set[str]:
-    with app.app_context():
-        return set(db.session.scalars(select(UserSession.public_id)))
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from myapp.auth.passwords import check_password
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
-from tests.test_security_devices import CHROME_MACOS
+from tests.support import CHROME_MACOS, Browser
 
 PAGE = "/settings/security"
 SIGN_IN_BACK_TO_PAGE = "/sign-in?next=%2Fsettings%2Fsecurity"

@@ -3,13 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
+from tests.support import live_public_ids
 
 PAGE = "/settings/security"
 SUDO_BACK_TO_PAGE = "/sudo?next=%2Fsettings%2Fsecurity"
@@ -21,19 +21,6 @@ def age_sudo(app):
     with app.app_context():
         db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=3)))
         db.session.commit()
-
-
-def live_public_ids(app) -> set[str]:
-    with app.app_context():
-        return set(db.session.scalars(select(UserSession.public_id)))
-
-
-@pytest.fixture
-def laptop(app, user):
-    """A second device of the user."""
-    device = Browser(app)
-    device.auth_session = device.sign_in_as(user)
-    return device
 
 
 @pytest.fixture
