@@ -19,6 +19,11 @@ EVENT_LABELS = {
     "password_changed": "Changed password",
     "sudo_confirmed": "Confirmed password",
     "sign_up": "Created account",
+    "email_verified": "Verified email address",
+    "email_change_requested": "Asked to change email address",
+    "email_changed": "Changed email address",
+    "password_reset_requested": "Asked for a password reset link",
+    "password_reset": "Reset password",
 }
 
 
