@@ -103,7 +103,10 @@ def send_email(
 
 def _send(message: EmailMultiAlternatives, template_name: str) -> bool:
     try:
-        message.send()
+        # The connection is closed on every path: the backend alone leaves the socket open
+        # when the server refuses a message.
+        with mailman.get_connection() as connection:
+            connection.send_messages([message])
     except SEND_ERRORS:
         # The recipient is left out of the log: an address is personal data.
         current_app.logger.exception("Could not send the %r email", template_name)

@@ -76,10 +76,14 @@ def mailbox(smtp_server):
 
 
 @pytest.fixture
-def smtp_down(app):
-    """Point the app at a port where no mail server listens."""
-    app.config["MAIL_PORT"] = free_port()
-    app.extensions["mailman"].port = app.config["MAIL_PORT"]
+def smtp_down(app, smtp_server):
+    """Point the app at a port where no mail server listens; call the result to bring it back."""
+
+    def point_at(port: int) -> None:
+        app.config["MAIL_PORT"] = app.extensions["mailman"].port = port
+
+    point_at(free_port())
+    return lambda: point_at(smtp_server.port)
 
 
 @pytest.fixture

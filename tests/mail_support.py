@@ -93,18 +93,31 @@ class Mailbox:
 
     def wait(self, count: int = 1, to: str | None = None) -> list[Received]:
         """Wait until ``count`` messages (to ``to``, if given) arrived; return them."""
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            found = self.to(to) if to else self.messages
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.01)
+
+        def found() -> list[Received]:
+            return self.to(to) if to else self.messages
+
+        wait_until(lambda: len(found()) >= count)
+        return found()
 
     def only(self, to: str | None = None) -> Received:
         """Wait for exactly one message (to ``to``, if given) and return it."""
         found = self.wait(1, to)
         assert len(found) == 1, f"expected one message, got {[m.subject for m in found]}"
         return found[0]
+
+
+def wait_until(condition) -> bool:
+    """Poll ``condition`` until it holds or ``WAIT_SECONDS`` pass; return its last value.
+
+    For what a background thread does (a message sent after the response, its log line).
+    """
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 def free_port() -> int:
