@@ -6,9 +6,9 @@ Send one with::
 
     send_email(user.email, "Verify your email address", "verify_email", link=link)
 
-Links in mail come from ``public_url(endpoint, **values)``: ``PUBLIC_URL`` joined to the path
-``url_for`` builds, never the request's Host header, so a forged ``Host:`` cannot put an
-attacker's site into a password-reset link.
+Links in mail come from ``public_url(endpoint, **values)``: built on ``PUBLIC_URL`` from the URL
+map, never from the request's Host header, so a forged ``Host:`` cannot put an attacker's site
+into a password-reset link.
 
 A mail server that is down or refuses a message must never turn the user's action into a 500:
 ``send_email`` logs the failure and returns False, and each feature offers a way to ask again.
@@ -18,9 +18,10 @@ Commit what the link points to (a token row) *before* sending, so a sent link al
 import os
 import smtplib
 import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, render_template
 from flask_mailman import EmailMultiAlternatives
 
 from myapp.extensions import mailman
@@ -67,8 +68,37 @@ def _checked_public_url(app: Flask) -> str:
 
 
 def public_url(endpoint: str, **values) -> str:
-    """Return the absolute URL of ``endpoint`` on ``PUBLIC_URL``, for links in mail."""
-    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
+    """Return the absolute URL of ``endpoint`` on ``PUBLIC_URL``, for links in mail.
+
+    Built from the URL map alone, so it needs no request (and reads nothing of one): it works
+    the same in a view, a background thread or a CLI command.
+    """
+    parts = urlsplit(current_app.config["PUBLIC_URL"])
+    adapter = current_app.url_map.bind(parts.netloc, url_scheme=parts.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+#: Threads started by ``in_background`` carry this name prefix (tests wait for them).
+BACKGROUND_THREAD_PREFIX = "myapp-background"
+
+
+def in_background(job: Callable[..., object], *args) -> None:
+    """Run ``job(*args)`` after this request, in a thread with its own app context.
+
+    For work whose duration must not show in the response time (see ``send_email``). What
+    ``job`` raises is logged, never lost silently; its database session is its own.
+    """
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                job(*args)
+            except Exception:
+                app.logger.exception("Background job %r failed", getattr(job, "__name__", job))
+
+    name = f"{BACKGROUND_THREAD_PREFIX}-{getattr(job, '__name__', 'job')}"
+    threading.Thread(target=run, name=name).start()
 
 
 def send_email(
@@ -77,9 +107,8 @@ def send_email(
     """Render ``templates/email/<template_name>.txt`` and ``.html`` and send them to ``to``.
 
     Return whether the server took the message; a failure is logged, never raised. With
-    ``background=True`` the message is rendered now and sent from a thread, and the return
-    value is True: for answers whose timing must not tell whether a message went out (forgot
-    password), the request then does the same work either way.
+    ``background=True`` the message is rendered now and sent from a thread (``in_background``)
+    and the return value is True: the response then does not wait for the mail server.
     """
     message = EmailMultiAlternatives(
         subject=subject,
@@ -91,13 +120,7 @@ def send_email(
     )
     if not background:
         return _send(message, template_name)
-    app = current_app._get_current_object()
-
-    def send_in_background() -> None:
-        with app.app_context():
-            _send(message, template_name)
-
-    threading.Thread(target=send_in_background, name=f"mail-{template_name}").start()
+    in_background(_send, message, template_name)
     return True
 
 

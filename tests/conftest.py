@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, event, text
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories
-from tests.mail_support import SMTPServer, free_port
+from tests.mail_support import SMTPServer, free_port, join_background_work
 from tests.support import Browser
 
 #: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
@@ -95,6 +95,8 @@ def app(request, database_url, _schema, smtp_server):
         settings.update(marker.kwargs)
     app = create_app(settings)
     yield app
+    # Mail sent after a response may still be writing its token: let it finish first.
+    join_background_work()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 from aiosmtpd.controller import Controller
 
+from myapp.mail import BACKGROUND_THREAD_PREFIX
+
 #: How long a test waits for a message sent from a background thread.
 WAIT_SECONDS = 5.0
 _LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -118,6 +120,13 @@ def wait_until(condition) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def join_background_work() -> None:
+    """Wait for the app's background threads (``myapp.mail.in_background``) to finish."""
+    for thread in threading.enumerate():
+        if thread.name.startswith(BACKGROUND_THREAD_PREFIX):
+            thread.join(WAIT_SECONDS)
 
 
 def free_port() -> int:

@@ -41,6 +41,12 @@ def test_links_are_built_from_public_url_never_the_host_header(app):
     assert link == f"{PUBLIC_URL}/forgot-password"
 
 
+def test_links_need_no_request(app):
+    with app.app_context():
+        link = public_url("accounts.reset_password", token="abc")
+    assert link == f"{PUBLIC_URL}/reset-password/abc"
+
+
 def test_a_server_that_is_down_is_logged_not_raised(app, mailbox, smtp_down, caplog):
     with caplog.at_level(logging.ERROR):
         assert send_notice(app) is False

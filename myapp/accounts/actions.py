@@ -21,6 +21,7 @@ from myapp.auth.passwords import hash_password
 from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.mail import in_background
 from myapp.security.events import record_event
 from myapp.sessions import deduped_auth
 from myapp.sessions.lifecycle import client_ip, end_user_sessions, forget_this_device
@@ -79,11 +80,11 @@ def verify_email(parsed_input, ctx, *, token: str) -> str:
 
 @action_client.metadata(action_name="request_password_reset").schema(ForgotPasswordForm).action
 def request_password_reset(parsed_input, ctx) -> None:
-    """Mail a reset link if the address has an account; answer the same either way.
+    """Count and throttle the request, then mail a reset link if the address has an account.
 
-    The request is counted and throttled whether or not the account exists, and the message
-    is sent from a thread, so neither the answer nor its timing tells which addresses have
-    accounts.
+    The request does the same work whether or not the account exists: the lookup, the token
+    and the message happen after the response, in ``mail_reset_link``, so neither the answer
+    nor its timing tells which addresses have accounts.
 
     :raise TooManyRequests: this email or IP asked too often within the hour.
     """
@@ -91,18 +92,26 @@ def request_password_reset(parsed_input, ctx) -> None:
     ip = client_ip()
     throttle.check_password_reset_allowed(email, ip)
     throttle.record_password_reset(email, ip)
-    user = db.session.scalar(select(User).where(User.email == email))
-    raw = None
-    if user is not None:
-        raw = issue_token(
-            emails.RESET_PASSWORD,
-            user_id=user.id,
-            max_age=current_app.config["PASSWORD_RESET_MAX_AGE"],
-        )
-        record_event(user.id, "password_reset_requested")
     db.session.commit()
-    if raw is not None:
-        emails.send_password_reset(user.email, user.name, raw)
+    in_background(mail_reset_link, email)
+
+
+def mail_reset_link(email: str) -> None:
+    """Issue a reset token for the account at ``email``, if any, and mail its link.
+
+    Runs after the response (see ``request_password_reset``), outside any request: the
+    request that asked has already been counted and answered.
+    """
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        return
+    raw = issue_token(
+        emails.RESET_PASSWORD,
+        user_id=user.id,
+        max_age=current_app.config["PASSWORD_RESET_MAX_AGE"],
+    )
+    db.session.commit()
+    emails.send_password_reset(user.email, user.name, raw)
 
 
 @action_client.metadata(action_name="reset_password").schema(ResetPasswordForm).action

@@ -32,12 +32,11 @@ def send_verification(email: str, name: str, raw_token: str) -> bool:
 
 
 def send_password_reset(email: str, name: str, raw_token: str) -> bool:
-    """Send the password reset link, from a thread: the answer must not time the send."""
+    """Send the password reset link."""
     return send_email(
         email,
         "Reset your password",
         "reset_password",
-        background=True,
         name=name,
         link=public_url("accounts.reset_password", token=raw_token),
         valid_for=_hours(current_app.config["PASSWORD_RESET_MAX_AGE"]),

@@ -22,7 +22,6 @@ EVENT_LABELS = {
     "email_verified": "Verified email address",
     "email_change_requested": "Asked to change email address",
     "email_changed": "Changed email address",
-    "password_reset_requested": "Asked for a password reset link",
     "password_reset": "Reset password",
 }
 
