@@ -16,11 +16,18 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 #: Signs Flask's cookie in the benchmark's app and gunicorn; not a secret of anything real.
 SECRET_KEY = "bench secret key, used only by the benchmark"
+#: Links in mail would point here; the benchmark sends none.
+PUBLIC_URL = "http://127.0.0.1"
 
 
 def app_settings(url: str) -> dict:
     """Return the settings the benchmark runs the app with (plain HTTP on 127.0.0.1)."""
-    return {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET_KEY, "COOKIE_SECURE": False}
+    return {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": SECRET_KEY,
+        "COOKIE_SECURE": False,
+        "PUBLIC_URL": PUBLIC_URL,
+    }
 
 
 def fresh_database(kind: str, postgres_url: str = DEFAULT_POSTGRES_URL) -> str:

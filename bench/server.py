@@ -10,7 +10,7 @@ import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bench.database import OUT, SECRET_KEY
+from bench.database import OUT, PUBLIC_URL, SECRET_KEY
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,7 +79,13 @@ def gunicorn(
 ):
     """Run ``wsgi_app`` under gunicorn against ``database_url`` for the ``with`` block."""
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY=SECRET_KEY, COOKIE_SECURE="false")
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        SECRET_KEY=SECRET_KEY,
+        COOKIE_SECURE="false",
+        PUBLIC_URL=PUBLIC_URL,
+    )
     command = [
         sys.executable,
         "-m",

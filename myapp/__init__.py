@@ -6,7 +6,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import config, errors, headers, inputs
+from myapp import config, errors, headers, inputs, mail
 from myapp.extensions import csrf, db, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -98,9 +98,11 @@ def register_extensions(app: Flask) -> None:
     # Before CSRFProtect's hook, which is the first to parse the form.
     app.before_request(inputs.reject_undecodable_form)
     csrf.init_app(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from myapp.accounts.views import bp as accounts_bp
     from myapp.auth.views import bp as auth_bp
     from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
@@ -110,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(sessions_api_bp)
     app.register_blueprint(organizations_bp)
     app.register_blueprint(contacts_bp)

@@ -63,6 +63,35 @@ def from_environment() -> dict:
         "COOKIE_SECURE": env_bool("COOKIE_SECURE", True),
         #: werkzeug password hash method; tests lower the scrypt cost, production keeps this.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
+        #: The site's origin (``https://app.example.com``): every link in mail is built from it,
+        #: never from the request's Host header. Required outside debug and testing.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,
+        #: Flask-Mailman backend: ``smtp``, ``console``, ``file`` or ``locmem``. Default: ``smtp``,
+        #: or ``file`` (into ``MAIL_FILE_PATH``) in debug mode, so ``make run`` needs no server.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND") or None,
+        #: SMTP server host and port.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or "localhost",
+        "MAIL_PORT": env_int("MAIL_PORT", 25),
+        #: STARTTLS after connecting (usually port 587), or TLS from the start (port 465).
+        "MAIL_USE_TLS": env_bool("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": env_bool("MAIL_USE_SSL", False),
+        #: SMTP credentials; unset for a server that needs none.
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        #: The From address of every message.
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER")
+        or "myapp <no-reply@localhost>",
+        #: Folder the ``file`` backend writes messages to. Default: ``instance/mail``.
+        "MAIL_FILE_PATH": os.environ.get("MAIL_FILE_PATH") or None,
+        #: Seconds to wait for the SMTP server before giving up (the action still completes).
+        "MAIL_TIMEOUT": env_int("MAIL_TIMEOUT", 10),
+        #: Seconds an email verification or change-of-email link stays valid.
+        "EMAIL_VERIFICATION_MAX_AGE": env_int("EMAIL_VERIFICATION_MAX_AGE", 24 * 3600),
+        #: Seconds a password reset link stays valid.
+        "PASSWORD_RESET_MAX_AGE": env_int("PASSWORD_RESET_MAX_AGE", 3600),
+        #: Password reset requests for one email, and from one IP, within an hour before 429.
+        "PASSWORD_RESET_LIMIT_PER_EMAIL": env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5),
+        "PASSWORD_RESET_LIMIT_PER_IP": env_int("PASSWORD_RESET_LIMIT_PER_IP", 20),
         #: Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         # Flask's own cookie carries only the CSRF secret and flash messages; its name and

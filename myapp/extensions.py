@@ -4,6 +4,7 @@ Keeping them here lets any module import ``db`` or ``csrf`` without importing th
 application, so there is exactly one app factory and no import cycles.
 """
 
+from flask_mailman import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -21,3 +22,4 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 csrf = CSRFProtect()
+mailman = Mail()

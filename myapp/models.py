@@ -5,6 +5,7 @@ from myapp.contacts.models import Contact
 from myapp.organizations.models import Membership, Organization
 from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
+from myapp.tokens import Token
 
 __all__ = [
     "AuthAttempt",
@@ -12,6 +13,7 @@ __all__ = [
     "Membership",
     "Organization",
     "SecurityEvent",
+    "Token",
     "User",
     "UserSession",
 ]

@@ -14,10 +14,12 @@ from sqlalchemy import create_engine, event, text
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories, org_factories
+from tests.mail_support import SMTPServer, free_port, join_background_work
 from tests.support import CHROME_MACOS, Browser
 
 #: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
 TEST_HASH_METHOD = "scrypt:1024:8:1"
+PUBLIC_URL = "https://app.example.com"
 
 
 def pytest_configure(config):
@@ -46,6 +48,8 @@ def base_settings(database_url: str) -> dict:
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         "COOKIE_SECURE": False,
         "SERVER_NAME": "localhost",
+        # Not the test client's host: links in mail must come from here, never from Host.
+        "PUBLIC_URL": PUBLIC_URL,
     }
 
 
@@ -57,14 +61,42 @@ def _schema(database_url):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server (aiosmtpd) for the run; every test app sends its mail to it."""
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app(request, database_url, _schema):
-    settings = base_settings(database_url)
+def mailbox(smtp_server):
+    """What the SMTP server received during this test."""
+    return smtp_server.mailbox
+
+
+@pytest.fixture
+def smtp_down(app, smtp_server):
+    """Point the app at a port where no mail server listens; call the result to bring it back."""
+
+    def point_at(port: int) -> None:
+        app.config["MAIL_PORT"] = app.extensions["mailman"].port = port
+
+    point_at(free_port())
+    return lambda: point_at(smtp_server.port)
+
+
+@pytest.fixture
+def app(request, database_url, _schema, smtp_server):
+    smtp_server.mailbox.clear()
+    settings = {**base_settings(database_url), **smtp_server.settings()}
     marker = request.node.get_closest_marker("settings")
     if marker:
         settings.update(marker.kwargs)
     app = create_app(settings)
     yield app
+    # Mail sent after a response may still be writing its token: let it finish first.
+    join_background_work()
     with app.app_context():
         db.session.remove()
         with db.engine.begin() as connection:

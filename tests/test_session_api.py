@@ -12,7 +12,12 @@ def test_signed_out_is_json_null(client):
 
 def test_signed_in_shows_user_and_expiry(signed_in, user):
     body = signed_in.get("/api/auth/session").json
-    assert body["user"] == {"id": user.id, "email": "ada@example.com", "name": "Ada Lovelace"}
+    assert body["user"] == {
+        "id": user.id,
+        "email": "ada@example.com",
+        "name": "Ada Lovelace",
+        "email_verified": False,
+    }
     assert body["expires"].endswith("+00:00")
     assert set(body) == {"user", "expires"}
 

@@ -3,6 +3,8 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from myapp.accounts import emails
+from myapp.accounts.actions import issue_verification
 from myapp.actions import return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
@@ -43,7 +45,10 @@ def sign_up(parsed_input, ctx):
     throttle.record_sign_up(ip)
     auth_session = start_session(user)
     record_event(user.id, "sign_up")
+    verification = issue_verification(user)
     db.session.commit()
+    # After the commit, so the link works; a failed send leaves "send again" on every page.
+    emails.send_verification(user.email, user.name, verification)
     return auth_session
 
 

@@ -59,8 +59,9 @@ def email_field(
     return EmailField("Email", filters=[strip], validators=validators)
 
 
-class SignUpForm(Form):
-    name = StringField(
+def name_field() -> StringField:
+    """Return a trimmed, required name field bounded to the column's length."""
+    return StringField(
         "Name",
         filters=[strip],
         validators=[
@@ -68,6 +69,10 @@ class SignUpForm(Form):
             Length(max=NAME_MAX_LENGTH, message="Names are at most 100 characters."),
         ],
     )
+
+
+class SignUpForm(Form):
+    name = name_field()
     email = email_field()
     password = password_field("Password")
 

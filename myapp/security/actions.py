@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete
 
+from myapp.accounts.emails import RESET_PASSWORD, send_password_changed
 from myapp.actions import NotFoundError, return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.models import User
@@ -28,6 +29,7 @@ from myapp.sessions.lifecycle import (
     start_session,
 )
 from myapp.sessions.models import UserSession
+from myapp.tokens import revoke_tokens
 
 #: What a public id can look like (urlsafe base64, as wide as its column). Anything else is
 #: answered 404 without a query, so no odd byte (a NUL) ever reaches the database driver.
@@ -119,6 +121,9 @@ def change_password(parsed_input, ctx) -> int:
     ended_others = end_user_sessions(user.id, keep_session_id=ctx.session.id)
     end_session(ctx.session)
     start_session(user)
+    # A reset link mailed before the change must not undo it.
+    revoke_tokens(RESET_PASSWORD, user_id=user.id)
     record_event(user.id, "password_changed")
     db.session.commit()
+    send_password_changed(user.email, user.name)
     return ended_others

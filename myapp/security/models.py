@@ -21,6 +21,10 @@ EVENT_LABELS = {
     "sudo_failed": "Wrong password when confirming it",
     "password_change_failed": "Wrong current password when changing it",
     "sign_up": "Created account",
+    "email_verified": "Verified email address",
+    "email_change_requested": "Asked to change email address",
+    "email_changed": "Changed email address",
+    "password_reset": "Reset password",
 }
 
 

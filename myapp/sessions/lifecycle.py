@@ -52,7 +52,12 @@ def start_session(user) -> AuthSession:
     auth_session = AuthSession(
         id=row.id,
         public_id=row.public_id,
-        user=AuthUser(id=user.id, email=user.email, name=user.name),
+        user=AuthUser(
+            id=user.id,
+            email=user.email,
+            name=user.name,
+            email_verified=user.email_verified_at is not None,
+        ),
         created_at=now,
         last_active_at=now,
         expires_at=expires_at,

@@ -40,6 +40,7 @@ _LOOKUP = (
         _users.c.id.label("user_id"),
         _users.c.email,
         _users.c.name,
+        _users.c.email_verified_at,
     )
     .join(_users, _users.c.id == _sessions.c.user_id)
     .where(_sessions.c.token_hash == bindparam("token_hash"))
@@ -53,6 +54,8 @@ class AuthUser:
     id: int
     email: str
     name: str
+    #: Whether the address is verified: every page shows a notice until it is.
+    email_verified: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,12 @@ def auth() -> AuthSession | None:
     return AuthSession(
         id=row.id,
         public_id=row.public_id,
-        user=AuthUser(id=row.user_id, email=row.email, name=row.name),
+        user=AuthUser(
+            id=row.user_id,
+            email=row.email,
+            name=row.name,
+            email_verified=row.email_verified_at is not None,
+        ),
         created_at=row.created_at,
         last_active_at=last_active_at,
         expires_at=expires_at,
@@ -156,9 +164,10 @@ class _Row(NamedTuple):
     user_id: int
     email: str
     name: str
+    email_verified_at: datetime | None
 
 
-_DATETIME_COLUMNS = (2, 3, 4, 5)
+_DATETIME_COLUMNS = (2, 3, 4, 5, 9)
 
 
 @lru_cache(maxsize=4)

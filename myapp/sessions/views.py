@@ -19,6 +19,11 @@ def session_json():
         return jsonify(None)
     user = auth_session.user
     return jsonify(
-        user={"id": user.id, "email": user.email, "name": user.name},
+        user={
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "email_verified": user.email_verified,
+        },
         expires=auth_session.expires_at.isoformat(),
     )

@@ -1,0 +1,1 @@
+"""Accounts people can recover: email verification, password reset, name and email changes."""
