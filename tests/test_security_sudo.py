@@ -57,11 +57,37 @@ def test_after_confirming_the_password_the_revoke_goes_through(app, stale):
     assert len(live_public_ids(app)) == 1
 
 
-def test_revoking_one_session_needs_no_sudo(app, stale, laptop):
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_ending_another_device_needs_sudo_and_ends_nothing_before(app, stale, laptop, htmx):
+    before = live_public_ids(app)
+
+    url = f"{PAGE}/sessions/{laptop.auth_session.public_id}/revoke"
+    response = stale.post(url, htmx=htmx, current=PAGE, headers=FROM_THE_PAGE)
+
+    if htmx:
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, SUDO_BACK_TO_PAGE)
+    else:
+        assert (response.status_code, response.location) == (303, SUDO_BACK_TO_PAGE)
+    assert live_public_ids(app) == before
+    assert laptop.get("/api/auth/session").json is not None
+
+
+def test_ending_another_device_after_confirming_the_password_goes_through(app, stale, laptop):
+    stale.post("/sudo", {"password": factories.DEFAULT_PASSWORD, "next": PAGE})
+
     response = stale.post(f"{PAGE}/sessions/{laptop.auth_session.public_id}/revoke")
 
     assert response.headers["Location"] == PAGE
     assert laptop.auth_session.public_id not in live_public_ids(app)
+
+
+def test_ending_this_device_needs_no_sudo(app, stale, laptop):
+    (this,) = live_public_ids(app) - {laptop.auth_session.public_id}
+
+    response = stale.post(f"{PAGE}/sessions/{this}/revoke")
+
+    assert (response.status_code, response.location) == (303, "/sign-in")
+    assert live_public_ids(app) == {laptop.auth_session.public_id}
 
 
 def test_changing_the_password_needs_no_sudo_since_it_asks_for_the_password(app, stale, laptop):

@@ -8,6 +8,7 @@ it returns, so the ended devices are refused on their very next request.
 import re
 from dataclasses import dataclass
 
+from flask import abort
 from sqlalchemy import delete
 
 from myapp.accounts.emails import RESET_PASSWORD, send_password_changed
@@ -15,6 +16,7 @@ from myapp.actions import NotFoundError, return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.models import User
 from myapp.auth.passwords import check_password, hash_password
+from myapp.auth.sudo import in_sudo_mode, sudo_redirect
 from myapp.clients import auth_action_client, sudo_action_client
 from myapp.extensions import db
 from myapp.forms import EmptyForm
@@ -53,6 +55,11 @@ class Revoked:
 def revoke_session(parsed_input, ctx, *, public_id: str) -> Revoked:
     """End the signed-in user's session ``public_id``; this device's signs it out.
 
+    Ending another device needs sudo mode, as logging out all others does: otherwise a stolen
+    session could end the owner's sessions one by one, and each fresh sign-in after them.
+    Ending this device is signing out, which never does.
+
+    :raise HTTPException: another device, and no sudo mode: the redirect to confirm the password.
     :raise NotFoundError: the id is malformed, unknown or another user's; nothing changes,
         and the three cases look the same, so ids of other users' sessions cannot be probed.
     """
@@ -63,6 +70,8 @@ def revoke_session(parsed_input, ctx, *, public_id: str) -> Revoked:
     if this_device:
         end_session(ctx.session)
     else:
+        if not in_sudo_mode(ctx.session):
+            abort(sudo_redirect())
         row = db.session.execute(
             delete(UserSession)
             .where(UserSession.user_id == ctx.session.user.id, UserSession.public_id == public_id)
