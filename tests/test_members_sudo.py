@@ -8,9 +8,10 @@ from sqlalchemy import update
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
-from tests import org_factories
+from tests import factories, org_factories
 
 MEMBERS = "/organizations/acme/members"
+SUDO_BACK = "/sudo?next=%2Forganizations%2Facme%2Fmembers"
 
 
 @pytest.fixture
@@ -63,9 +64,36 @@ def test_after_confirming_the_password_the_change_goes_through(app, cast):
     assert role_of(app, cast) == "admin"
 
 
-def test_adding_a_member_needs_no_sudo(app, cast):
-    from tests import factories
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_adding_a_member_needs_sudo_and_adds_nobody_before(app, cast, htmx):
+    newcomer = factories.make_user(app, email="nia@example.com")
 
-    factories.make_user(app, email="nia@example.com")
+    response = cast.owner_browser.post(
+        MEMBERS,
+        {"email": "nia@example.com", "role": "admin"},
+        htmx=htmx,
+        current=MEMBERS,
+        headers={"Referer": f"http://localhost{MEMBERS}"},
+    )
+
+    if htmx:
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, SUDO_BACK)
+    else:
+        assert (response.status_code, response.location) == (303, SUDO_BACK)
+    assert org_factories.membership_of(app, cast.acme, newcomer) is None
+
+
+def test_adding_a_member_after_confirming_the_password_goes_through(app, cast):
+    newcomer = factories.make_user(app, email="nia@example.com")
+    cast.owner_browser.post("/sudo", {"password": factories.DEFAULT_PASSWORD, "next": MEMBERS})
+
     response = cast.owner_browser.post(MEMBERS, {"email": "nia@example.com", "role": "member"})
-    assert response.status_code == 303
+
+    assert (response.status_code, response.location) == (303, MEMBERS)
+    assert org_factories.membership_of(app, cast.acme, newcomer).role == "member"
+
+
+def test_a_member_who_tries_to_add_gets_403_not_a_password_prompt(app, cast):
+    factories.make_user(app, email="nia@example.com")
+    response = cast.member_browser.post(MEMBERS, {"email": "nia@example.com", "role": "admin"})
+    assert response.status_code == 403

@@ -19,7 +19,6 @@ from myapp.actions import (
 )
 from myapp.auth.models import User, normalize_email
 from myapp.clients import (
-    admin_action_client,
     auth_action_client,
     auth_organization_action_client,
     sudo_admin_action_client,
@@ -85,12 +84,16 @@ def create_organization(parsed_input, ctx) -> str:
 
 
 @(
-    admin_action_client.metadata(action_name="add_member", forbidden_message=ADMINS_ONLY)
+    sudo_admin_action_client.metadata(action_name="add_member", forbidden_message=ADMINS_ONLY)
     .schema(MemberForm)
     .action
 )
 def add_member(parsed_input, ctx) -> MemberChange:
-    """Give the account with this email a role in the organization."""
+    """Give the account with this email a role in the organization.
+
+    Needs sudo mode like every role change: a stolen admin session must not add its own
+    account as an admin, who could then remove the others.
+    """
     found = db.session.execute(
         select(User.id, Membership.id.label("membership_id"))
         .outerjoin(
