@@ -9,10 +9,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import (
+    ForbiddenError,
     NotFoundError,
     PreconditionFailedError,
     return_validation_errors,
@@ -94,6 +95,7 @@ def add_member(parsed_input, ctx) -> MemberChange:
     Needs sudo mode like every role change: a stolen admin session must not add its own
     account as an admin, who could then remove the others.
     """
+    lock_memberships_as_admin(ctx)
     found = db.session.execute(
         select(User.id, Membership.id.label("membership_id"))
         .outerjoin(
@@ -133,7 +135,7 @@ def add_member(parsed_input, ctx) -> MemberChange:
 )
 def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     """Make a member an admin or an admin a member, keeping the owner and one admin."""
-    lock_memberships(ctx)
+    lock_memberships_as_admin(ctx)
     target = find_membership(ctx, membership_id)
     role = parsed_input["role"]
     if role != target.role:
@@ -154,7 +156,7 @@ def change_role(parsed_input, ctx, *, membership_id: int) -> MemberChange:
 )
 def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     """Take a member out of the organization; never the owner or the last admin."""
-    lock_memberships(ctx)
+    lock_memberships_as_admin(ctx)
     target = find_membership(ctx, membership_id)
     if target.is_owner:
         raise PreconditionFailedError(OWNER_STAYS)
@@ -171,23 +173,41 @@ def leave_organization(parsed_input, ctx) -> None:
     """Take the caller out of an organization they do not own."""
     if ctx.membership.is_owner:
         raise PreconditionFailedError(OWNER_CANNOT_LEAVE)
-    lock_memberships(ctx)
-    if ctx.membership.is_admin and admin_count(ctx) <= 1:
+    caller = lock_memberships(ctx)
+    if caller is None:
+        raise NotFoundError()
+    if caller.role == ROLE_ADMIN and admin_count(ctx) <= 1:
         raise PreconditionFailedError(LAST_ADMIN)
     db.session.execute(delete(Membership).where(Membership.id == ctx.membership.id))
     db.session.commit()
 
 
-def lock_memberships(ctx) -> None:
-    """Serialise membership changes within the organization until this transaction ends.
+def lock_memberships(ctx) -> Membership | None:
+    """Serialise membership changes within the organization; return the caller's, re-read.
 
     Locking the organization row, rather than the memberships involved, lets two admins who
-    demote each other at once queue instead of deadlocking or both succeeding and leaving no
-    admin. SQLite has no row locks; its single writer serialises these transactions anyway.
+    demote each other at once queue instead of deadlocking. The lock is a no-op UPDATE: a row
+    lock on PostgreSQL and, on SQLite, where pysqlite opens the transaction only at the first
+    write, the database's write lock, taken before anything below is read. ``ctx.membership``
+    was read before the lock, so the caller's membership is read again under it (None if it
+    was removed meanwhile).
     """
     db.session.execute(
-        select(Organization.id).where(Organization.id == ctx.organization.id).with_for_update()
+        update(Organization)
+        .where(Organization.id == ctx.organization.id)
+        .values(id=Organization.id)
     )
+    return db.session.get(Membership, ctx.membership.id, populate_existing=True)
+
+
+def lock_memberships_as_admin(ctx) -> None:
+    """Take the lock of ``lock_memberships`` and check that the caller is still an admin.
+
+    :raise ForbiddenError: the caller was demoted or removed while waiting for the lock.
+    """
+    caller = lock_memberships(ctx)
+    if caller is None or caller.role != ROLE_ADMIN:
+        raise ForbiddenError(ADMINS_ONLY)
 
 
 def find_membership(ctx, membership_id: int) -> Membership:
