@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp import config, errors, headers, inputs, mail
+from myapp.database import RowIdConverter
 from myapp.extensions import csrf, db, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.security.views import bp as security_bp
     from myapp.sessions.views import bp as sessions_api_bp
 
+    app.url_map.converters["id"] = RowIdConverter
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(accounts_bp)

@@ -5,6 +5,10 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
+
+#: Largest value of an ``INTEGER`` primary key on PostgreSQL (SQLite's reach 2**63 - 1).
+ROW_ID_MAX = 2**31 - 1
 
 
 def utcnow() -> datetime:
@@ -35,6 +39,18 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class RowIdConverter(IntegerConverter):
+    """The URL converter ``<id:name>``: a row id from 1 to ``ROW_ID_MAX``.
+
+    A larger number can name no row, and handed to the driver it overflows the column (a 500
+    on PostgreSQL from 2**31, on SQLite from 2**63): the route does not match instead, a 404
+    like any unknown id.
+    """
+
+    def __init__(self, url_map) -> None:
+        super().__init__(url_map, min=1, max=ROW_ID_MAX)
 
 
 @event.listens_for(Engine, "connect")

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Response, make_response, render_template, request
 from flask import redirect as flask_redirect
+from werkzeug.urls import iri_to_uri
 
 
 def is_htmx() -> bool:
@@ -30,11 +31,22 @@ def current_url_path() -> str | None:
 
     Only a URL on this host counts; anything else returns None.
     """
-    raw = request.headers.get("HX-Current-URL")
-    if not raw:
+    return path_on_this_host(request.headers.get("HX-Current-URL"), relative_ok=True)
+
+
+def path_on_this_host(url: str | None, *, relative_ok: bool) -> str | None:
+    """Return the path and query of ``url`` if it points to this host, else None.
+
+    ``relative_ok`` accepts a URL with no host. A URL that does not even parse (``http://[x``
+    in a header) is None, like any other foreign URL: headers are the client's to make up.
+    """
+    if not url:
         return None
-    parts = urlsplit(raw)
-    if parts.netloc and parts.netloc != request.host:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.netloc != request.host and (parts.netloc or not relative_ok):
         return None
     path = parts.path or "/"
     return f"{path}?{parts.query}" if parts.query else path
@@ -46,11 +58,14 @@ def redirect(url: str) -> Response:
     A plain or boosted request is a page navigation, which follows a 303 (htmx takes the final
     URL for the address bar). A real swap would put the next page inside its target, and htmx
     ignores headers on a 3xx, so there the redirect travels on a 2xx and loads a full page.
+    Either way the URL is sent percent-encoded, so any ``next`` a user typed can travel.
     """
     if not is_swap():
         return flask_redirect(url, 303)
     response = make_response("", 200)
-    response.headers["HX-Redirect"] = url
+    # werkzeug encodes a Location header this way when it sends it; HX-Redirect is ours to
+    # encode, before the server fails on a character outside Latin-1 after the action committed.
+    response.headers["HX-Redirect"] = iri_to_uri(url)
     return response
 
 

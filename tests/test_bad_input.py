@@ -115,3 +115,64 @@ def test_raw_non_ascii_cookie_header_is_signed_out(app, client):
 
 def test_unknown_method_on_a_form_route_is_405_not_500(client):
     assert client.request("DELETE", "/sign-in").status_code == 405
+
+
+# Odd input found by the security review: each was a 500 -----------------------------------
+MALFORMED_URL = "http://[x"
+
+
+@pytest.mark.parametrize("header", ["HX-Current-URL", "Referer"])
+def test_a_malformed_page_url_header_sends_the_signed_out_to_sign_in(client, header):
+    headers = {"HX-Request": "true"} if header == "HX-Current-URL" else {}
+    headers[header] = MALFORMED_URL
+
+    response = client.post("/sign-out", headers=headers)
+
+    if header == "HX-Current-URL":
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, "/sign-in?next=%2F")
+    else:
+        assert (response.status_code, response.location) == (303, "/sign-in?next=%2F")
+
+
+@pytest.mark.parametrize("path", ["/sign-in", "/sign-up", "/sudo"])
+def test_a_non_latin1_next_on_an_htmx_post_is_encoded_not_a_500(app, client, user, path):
+    if path == "/sudo":
+        client.sign_in_as(user)
+    data = {"email": user.email, "password": "correct horse battery", "next": "/organizations/ü→"}
+    if path == "/sign-up":
+        data.update(name="Grace", email="grace@example.com")
+
+    response = client.post(path, data, htmx=True, current=path)
+
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == "/organizations/%C3%BC%E2%86%92"
+    assert client.get("/api/auth/session").json is not None
+
+
+@pytest.fixture
+def acme(app, user):
+    from tests import org_factories
+
+    organization = org_factories.make_organization(app, user)
+    org_factories.make_contact(app, organization)
+    return organization
+
+
+@pytest.mark.parametrize("row_id", [2**31, 2**63, 10**30])
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("GET", "/organizations/acme/contacts/{id}"),
+        ("POST", "/organizations/acme/contacts/{id}/update"),
+        ("POST", "/organizations/acme/contacts/{id}/delete"),
+        ("POST", "/organizations/acme/members/{id}/role"),
+        ("POST", "/organizations/acme/members/{id}/remove"),
+    ],
+)
+def test_ids_too_large_for_the_column_are_404(signed_in, acme, method, url, row_id):
+    url = url.format(id=row_id)
+    if method == "GET":
+        response = signed_in.get(url)
+    else:
+        response = signed_in.post(url, {"name": "Changed", "role": "member"})
+    assert response.status_code == 404

@@ -46,12 +46,7 @@ def requested_path() -> str:
     current = htmx.current_url_path() if htmx.is_htmx() else None
     if current:
         return current
-    referrer = request.referrer
-    if referrer:
-        parts = urlsplit(referrer)
-        if parts.netloc == request.host:
-            return f"{parts.path}?{parts.query}" if parts.query else parts.path
-    return "/"
+    return htmx.path_on_this_host(request.referrer, relative_ok=False) or "/"
 
 
 def sign_in_redirect() -> Response:

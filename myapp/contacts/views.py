@@ -46,7 +46,7 @@ def create(slug):
     )
 
 
-@bp.get("/<int:contact_id>")
+@bp.get("/<id:contact_id>")
 def show(slug, contact_id):
     """Show a contact; with ``?edit=1``, the contact list with this row as an edit form.
 
@@ -64,7 +64,7 @@ def show(slug, contact_id):
     )
 
 
-@bp.post("/<int:contact_id>/update")
+@bp.post("/<id:contact_id>/update")
 def update(slug, contact_id):
     """Save a contact's fields; any member may.
 
@@ -81,7 +81,7 @@ def update(slug, contact_id):
     )
 
 
-@bp.post("/<int:contact_id>/delete")
+@bp.post("/<id:contact_id>/delete")
 def delete(slug, contact_id):
     """Delete a contact; admins only.
 

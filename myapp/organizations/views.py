@@ -91,7 +91,7 @@ def add_member(slug):
     )
 
 
-@bp.post("/<slug>/members/<int:membership_id>/role")
+@bp.post("/<slug>/members/<id:membership_id>/role")
 def change_role(slug, membership_id):
     """Change a member's role; an admin who demotes themselves goes to the home page.
 
@@ -115,7 +115,7 @@ def change_role(slug, membership_id):
     )
 
 
-@bp.post("/<slug>/members/<int:membership_id>/remove")
+@bp.post("/<slug>/members/<id:membership_id>/remove")
 def remove_member(slug, membership_id):
     """Remove a member; an admin who removes themselves goes to their organizations.
 
