@@ -37,6 +37,19 @@ def no_control_characters(form, field) -> None:
             raise ValidationError("Remove the control characters from this field.")
 
 
+#: Characters that reorder the text around them (Unicode's bidi embeddings, overrides,
+#: isolates and marks). In a name they can make "Ada" display as someone else's.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def no_bidi_controls(form, field) -> None:
+    """Reject bidi control characters: for names, which others read to tell people apart."""
+    if isinstance(field.data, str) and not BIDI_CONTROLS.isdisjoint(field.data):
+        raise ValidationError("Remove the text-direction characters from this field.")
+
+
 class Form(FlaskForm):
     """A form whose CSRF check is left to CSRFProtect, with control characters refused."""
 

@@ -4,7 +4,7 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from myapp.auth.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-from myapp.forms import Form, strip
+from myapp.forms import Form, no_bidi_controls, strip
 
 #: Bounds on passwords: long enough to matter, short enough that hashing cannot be abused.
 PASSWORD_MIN_LENGTH = 8
@@ -67,6 +67,7 @@ def name_field() -> StringField:
         validators=[
             DataRequired("Enter your name."),
             Length(max=NAME_MAX_LENGTH, message="Names are at most 100 characters."),
+            no_bidi_controls,
         ],
     )
 

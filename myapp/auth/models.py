@@ -1,7 +1,9 @@
 """The user account, and the sign-in attempts the throttle (``throttle.py``) counts."""
 
+import unicodedata
 from datetime import datetime
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,10 +18,26 @@ NAME_MAX_LENGTH = 100
 def normalize_email(value: str) -> str:
     """Return the form of an email address used for storage and comparison.
 
-    Addresses are compared case-insensitively: trimmed and case-folded, so
-    ``Ada@Example.com`` and ``ada@example.com `` are one account.
+    Spellings of one mailbox that look alike must be one account, so the address is trimmed;
+    its local part NFKC-normalised and case-folded (an NFD "josé" and fullwidth letters are
+    the usual ones, ``Ada`` is ``ada``); its domain IDNA-encoded by email-validator after
+    UTS-46 mapping (``ＥＸＡＭＰＬＥ.com`` is ``example.com``, ``Bücher.de`` is
+    ``xn--bcher-kva.de``). What is not an address at all (a typo at sign-in) is only
+    NFKC-normalised and case-folded: it matches no account either way. The result can be
+    longer than the input, so forms check the length after this (``auth/forms.py``).
     """
-    return value.strip().casefold()
+    value = value.strip()
+    try:
+        address = validate_email(value, check_deliverability=False)
+    except EmailNotValidError:
+        return _fold(value)
+    return f"{_fold(address.local_part)}@{address.ascii_domain}"
+
+
+def _fold(text: str) -> str:
+    # NFKC on both sides of the case fold, as Unicode's NFKC_Casefold does: folding can
+    # decompose (ΐ) and NFKC composes again, so the result is stable and no longer than needed.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
 class User(db.Model):
@@ -27,7 +45,7 @@ class User(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
-    # Stored normalised (see normalize_email), so the unique index is case-insensitive.
+    # Stored normalised (see normalize_email), so the unique index holds for look-alikes too.
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,7 @@ from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from myapp.auth.forms import email_field
-from myapp.forms import Form, strip
+from myapp.forms import Form, no_bidi_controls, strip
 from myapp.organizations.context import SLUG_PATTERN
 from myapp.organizations.models import (
     ORGANIZATION_NAME_MAX_LENGTH,
@@ -34,6 +34,7 @@ class OrganizationForm(Form):
         validators=[
             DataRequired("Enter a name."),
             Length(max=ORGANIZATION_NAME_MAX_LENGTH, message="Names are at most 100 characters."),
+            no_bidi_controls,
         ],
     )
     slug = StringField(
