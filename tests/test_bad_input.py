@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from myapp.auth.models import User
+from myapp.auth.models import AuthAttempt, User
 from myapp.extensions import db
 
 
@@ -176,3 +176,51 @@ def test_ids_too_large_for_the_column_are_404(signed_in, acme, method, url, row_
     else:
         response = signed_in.post(url, {"name": "Changed", "role": "member"})
     assert response.status_code == 404
+
+
+def domain_of_length(length: int) -> str:
+    """Return a valid domain of exactly ``length`` characters, in labels of at most 61."""
+    labels = []
+    while length > 4:
+        label = min(61, length - 4 - (1 if labels else 0))
+        labels.append("d" * label)
+        length -= label + (1 if len(labels) > 1 else 0)
+    return ".".join(labels) + ".com"
+
+
+#: 254 bytes of UTF-8, as email-validator counts; 32 "ΐ" case-fold to 96 characters.
+FOLDS_LONGER = "ΐ" * 32 + "@" + domain_of_length(189)
+#: 253 bytes of UTF-8; NFKC spells each "ﷺ" out in 18 letters, 378 characters in all.
+NORMALISES_TOO_LONG = "ﷺ" * 21 + "@" + domain_of_length(189)
+
+
+def test_an_address_that_folds_longer_is_stored_in_a_form_that_fits(app, client):
+    assert len(FOLDS_LONGER.casefold()) > 254
+
+    response = client.post(
+        "/sign-up", {"name": "Ada", "email": FOLDS_LONGER, "password": "correct horse battery"}
+    )
+
+    assert response.status_code == 303
+    with app.app_context():
+        stored = db.session.scalar(select(User.email))
+    assert len(stored) <= 254 and stored.startswith("ΐ" * 32 + "@")
+
+
+def test_an_email_too_long_once_normalised_is_refused_at_sign_up(app, client):
+    data = {"name": "Ada", "email": NORMALISES_TOO_LONG, "password": "correct horse battery"}
+
+    response = client.post("/sign-up", data)
+
+    assert response.status_code == 422
+    assert "Email addresses are at most 254 characters." in response.text
+    assert user_count(app) == 0
+
+
+def test_an_email_too_long_once_normalised_is_refused_at_sign_in(app, client):
+    response = client.post("/sign-in", {"email": "ß" * 200, "password": "correct horse battery"})
+
+    assert response.status_code == 422
+    assert "Email addresses are at most 254 characters." in response.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuthAttempt)) == 0

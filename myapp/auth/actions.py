@@ -8,7 +8,7 @@ from myapp.accounts.actions import issue_verification
 from myapp.actions import return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
-from myapp.auth.models import User, normalize_email
+from myapp.auth.models import User
 from myapp.auth.passwords import check_password, hash_password
 from myapp.clients import action_client, auth_action_client
 from myapp.database import utcnow
@@ -28,7 +28,7 @@ def sign_up(parsed_input, ctx):
     """Create an account and sign it in on this device."""
     ip = client_ip()
     throttle.check_sign_up_allowed(ip)
-    email = normalize_email(parsed_input["email"])
+    email = parsed_input["email"]  # in its stored form: see auth/forms.py:email_field
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         return_validation_errors({"email": [EMAIL_TAKEN]})
     user = User(
@@ -59,7 +59,7 @@ def sign_in(parsed_input, ctx):
     :raise TooManyRequests: this email or address failed too often; answered before the
         password is checked, whether or not the account exists.
     """
-    email = normalize_email(parsed_input["email"])
+    email = parsed_input["email"]  # in its stored form: see auth/forms.py:email_field
     ip = client_ip()
     throttle.check_sign_in_allowed(email, ip)
     user = db.session.scalar(select(User).where(User.email == email))

@@ -3,7 +3,7 @@
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
-from myapp.auth.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from myapp.auth.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, normalize_email
 from myapp.forms import Form, no_bidi_controls, strip
 
 #: Bounds on passwords: long enough to matter, short enough that hashing cannot be abused.
@@ -46,9 +46,13 @@ def current_password_field(
 def email_field(
     required: str = "Enter your email address.", *, check_format: bool = True
 ) -> EmailField:
-    """Return an email field that trims, requires and bounds the address (and checks its format).
+    """Return an email field that normalises, requires and bounds the address (and checks its
+    format).
 
-    Sign-in skips the format check: an address that could never be valid simply fails to sign in.
+    The field holds the address in its stored form (``normalize_email``), so the length is
+    checked on what would be stored and compared: normalising can lengthen an address past
+    254 characters (``"ß" * 200`` folds to 400). Sign-in skips the format check: an address
+    that could never be valid simply fails to sign in.
     """
     validators = [
         DataRequired(required),
@@ -56,7 +60,12 @@ def email_field(
     ]
     if check_format:
         validators.append(Email("Enter a valid email address."))
-    return EmailField("Email", filters=[strip], validators=validators)
+    return EmailField("Email", filters=[normalized_email], validators=validators)
+
+
+def normalized_email(value):
+    """Filter: the submitted address in the form it is stored and compared in."""
+    return normalize_email(value) if isinstance(value, str) else value
 
 
 def name_field() -> StringField:

@@ -18,7 +18,7 @@ from myapp.actions import (
     PreconditionFailedError,
     return_validation_errors,
 )
-from myapp.auth.models import User, normalize_email
+from myapp.auth.models import User
 from myapp.clients import (
     auth_action_client,
     auth_organization_action_client,
@@ -105,7 +105,7 @@ def add_member(parsed_input, ctx) -> MemberChange:
                 Membership.organization_id == ctx.organization.id,
             ),
         )
-        .where(User.email == normalize_email(parsed_input["email"]))
+        .where(User.email == parsed_input["email"])  # stored form: auth/forms.py:email_field
     ).first()
     if found is None:
         return_validation_errors({"email": [NO_ACCOUNT]})
