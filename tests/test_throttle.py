@@ -98,6 +98,21 @@ def test_sign_ups_per_ip_are_limited(app, client):
         assert db.session.scalar(select(func.count()).select_from(UserSession)) == 2
 
 
+@pytest.mark.settings(SIGN_UP_LIMIT_PER_IP=2)
+def test_sign_ups_refused_for_a_taken_email_count_against_the_limit(app, user):
+    def sign_up(email):
+        return Browser(app).post(
+            "/sign-up", {"name": "N", "email": email, "password": "correct horse battery"}
+        )
+
+    # Asking whether accounts exist costs the same sign-ups as creating them.
+    assert sign_up(user.email).status_code == 422
+    assert sign_up(user.email.upper()).status_code == 422
+    assert sign_up("new@example.com").status_code == 429
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(UserSession)) == 0
+
+
 def test_unknown_email_costs_the_same_password_hash_work(client, user, monkeypatch):
     checked = []
     real = passwords.check_password_hash

@@ -30,6 +30,7 @@ def sign_up(parsed_input, ctx):
     throttle.check_sign_up_allowed(ip)
     email = parsed_input["email"]  # in its stored form: see auth/forms.py:email_field
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        throttle.record_refused_sign_up(ip)
         return_validation_errors({"email": [EMAIL_TAKEN]})
     user = User(
         name=parsed_input["name"],
@@ -40,7 +41,10 @@ def sign_up(parsed_input, ctx):
     try:
         db.session.flush()
     except IntegrityError:
-        # Two sign-ups for one email raced; the unique index decided.
+        # Two sign-ups for one email raced; the unique index decided. Roll back before
+        # counting: on SQLite the failed insert still holds the write lock.
+        db.session.rollback()
+        throttle.record_refused_sign_up(ip)
         return_validation_errors({"email": [EMAIL_TAKEN]})
     throttle.record_sign_up(ip)
     auth_session = start_session(user)

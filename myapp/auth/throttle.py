@@ -66,11 +66,14 @@ def check_sign_in_allowed(email: str, ip: str | None) -> None:
 
 def record_failed_sign_in(email: str, ip: str | None) -> None:
     """Count a failed password check for ``email`` and ``ip``, committed on its own."""
+    _record_now(SIGN_IN_FAILURE, email=email, ip=ip)
+
+
+def _record_now(kind: str, *, email: str | None, ip: str | None) -> None:
+    # On its own connection and committed at once: the refused action is rolled back.
     with db.engine.begin() as connection:
         connection.execute(
-            insert(AuthAttempt).values(
-                kind=SIGN_IN_FAILURE, email=email, ip=ip, created_at=utcnow()
-            )
+            insert(AuthAttempt).values(kind=kind, email=email, ip=ip, created_at=utcnow())
         )
 
 
@@ -93,6 +96,15 @@ def check_sign_up_allowed(ip: str | None) -> None:
 def record_sign_up(ip: str | None) -> None:
     """Stage a sign-up for ``ip``; it commits with the new account."""
     db.session.add(AuthAttempt(kind=SIGN_UP, ip=ip, created_at=utcnow()))
+
+
+def record_refused_sign_up(ip: str | None) -> None:
+    """Count a sign-up refused because the email has an account, committed on its own.
+
+    The refusal says that the account exists; uncounted, it would let anyone ask that about
+    any number of emails.
+    """
+    _record_now(SIGN_UP, email=None, ip=ip)
 
 
 def purge_old_attempts() -> int:
