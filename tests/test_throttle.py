@@ -1,10 +1,13 @@
 """Brute-force throttling, with its state in the database so it holds across workers."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
 from myapp import create_app
-from myapp.auth import passwords
+from myapp.auth import actions, passwords
+from myapp.auth.models import AuthAttempt
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests.support import Browser
@@ -123,3 +126,53 @@ def test_unknown_email_costs_the_same_password_hash_work(client, user, monkeypat
     client.sign_in("nobody@example.com", password=WRONG)
     assert len(checked) == 2
     assert checked[0] == checked[1]  # same method and cost for both answers
+
+
+GUESSERS = 8
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_parallel_guesses_never_get_past_the_limit(app, user, monkeypatch):
+    """Guesses sent at once are each counted before any is checked: at most the limit get in.
+
+    Each guess is held just before its password check until every guess has either got
+    there or been refused, so all have passed the limiter before any password is checked:
+    the way 11 of 30 parallel guesses got past a limit of 10. Under the fix, how many get
+    through depends on how the requests interleave (none, if all are counted before any
+    reads the count), never more than the limit.
+    """
+    arrived = threading.Condition()
+    waiting, finished = [0], [0]
+    real_check = actions.check_password
+
+    def held_check(password_hash, password):
+        with arrived:
+            waiting[0] += 1
+            arrived.notify_all()
+            arrived.wait_for(lambda: waiting[0] + finished[0] == GUESSERS, timeout=30)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(actions, "check_password", held_check)
+    statuses = []
+
+    def guess():
+        try:
+            statuses.append(Browser(app).sign_in(user.email, password=WRONG).status_code)
+        finally:
+            with arrived:
+                finished[0] += 1
+                arrived.notify_all()
+
+    threads = [threading.Thread(target=guess) for _ in range(GUESSERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(statuses) == GUESSERS
+    assert set(statuses) <= {422, 429}
+    assert statuses.count(422) <= 3
+    # Every guess that was checked stays counted; the refused ones do not extend the lock.
+    with app.app_context():
+        counted = db.session.scalar(select(func.count()).select_from(AuthAttempt))
+    assert counted == statuses.count(422)

@@ -27,10 +27,9 @@ EMAIL_TAKEN = "An account with this email already exists."
 def sign_up(parsed_input, ctx):
     """Create an account and sign it in on this device."""
     ip = client_ip()
-    throttle.check_sign_up_allowed(ip)
+    throttle.count_sign_up(ip)
     email = parsed_input["email"]  # in its stored form: see auth/forms.py:email_field
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        throttle.record_refused_sign_up(ip)
         return_validation_errors({"email": [EMAIL_TAKEN]})
     user = User(
         name=parsed_input["name"],
@@ -41,12 +40,8 @@ def sign_up(parsed_input, ctx):
     try:
         db.session.flush()
     except IntegrityError:
-        # Two sign-ups for one email raced; the unique index decided. Roll back before
-        # counting: on SQLite the failed insert still holds the write lock.
-        db.session.rollback()
-        throttle.record_refused_sign_up(ip)
+        # Two sign-ups for one email raced; the unique index decided.
         return_validation_errors({"email": [EMAIL_TAKEN]})
-    throttle.record_sign_up(ip)
     auth_session = start_session(user)
     record_event(user.id, "sign_up")
     verification = issue_verification(user)
@@ -65,10 +60,9 @@ def sign_in(parsed_input, ctx):
     """
     email = parsed_input["email"]  # in its stored form: see auth/forms.py:email_field
     ip = client_ip()
-    throttle.check_sign_in_allowed(email, ip)
+    throttle.count_password_check(email, ip)
     user = db.session.scalar(select(User).where(User.email == email))
     if not check_password(user.password_hash if user else None, parsed_input["password"]):
-        throttle.record_failed_sign_in(email, ip)
         if user is not None:
             record_event_now(user.id, "sign_in_failed")
         return_validation_errors(form_errors=[BAD_CREDENTIALS])
@@ -92,13 +86,13 @@ def confirm_password(parsed_input, ctx):
     """Enter sudo mode on this session after checking the password again."""
     user_id, email = ctx.session.user.id, ctx.session.user.email
     ip = client_ip()
-    throttle.check_sign_in_allowed(email, ip)
+    check_id = throttle.count_password_check(email, ip)
     password_hash = db.session.scalar(select(User.password_hash).where(User.id == user_id))
     if not check_password(password_hash, parsed_input["password"]):
-        throttle.record_failed_sign_in(email, ip)
-        # Counted against the sign-in limits, but logged as what it was.
+        # Counted by the throttle above, but logged as what it was.
         record_event_now(user_id, "sudo_failed")
         return_validation_errors({"password": ["That password is not correct."]})
+    throttle.forget_password_check(check_id)
     db.session.execute(
         update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())
     )

@@ -118,12 +118,12 @@ def change_password(parsed_input, ctx) -> int:
     user = db.session.get(User, ctx.session.user.id)
     ip = client_ip()
     # A stolen session must not become a way to guess the password: the sign-in limits apply.
-    throttle.check_sign_in_allowed(user.email, ip)
+    check_id = throttle.count_password_check(user.email, ip)
     if not check_password(user.password_hash, parsed_input["current_password"]):
-        throttle.record_failed_sign_in(user.email, ip)
-        # Counted against the sign-in limits, but logged as what it was.
+        # Counted by the throttle above, but logged as what it was.
         record_event_now(user.id, "password_change_failed")
         return_validation_errors({"current_password": [WRONG_PASSWORD]})
+    throttle.forget_password_check(check_id)
     if parsed_input["new_password"] == parsed_input["current_password"]:
         return_validation_errors({"new_password": [SAME_PASSWORD]})
     user.password_hash = hash_password(parsed_input["new_password"])
