@@ -127,6 +127,7 @@ def register_hooks(app: Flask) -> None:
 
     app.after_request(write_session_cookie)
     app.after_request(headers.add_security_headers)
+    app.after_request(headers.keep_slash_redirects_on_this_site)
 
     @app.context_processor
     def inject_current_session():

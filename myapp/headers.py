@@ -1,6 +1,9 @@
 """Security headers on every response, and no caching of anything that depends on a session."""
 
+from urllib.parse import urlsplit
+
 from flask import Response, current_app, request
+from werkzeug.routing import RequestRedirect
 
 #: No inline script or style anywhere: htmx is configured (see base.html) to need neither.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -30,4 +33,17 @@ def add_security_headers(response: Response) -> Response:
         # Pages, partials and the session endpoint all depend on who is signed in: a shared
         # cache or the back button on a shared computer must not replay them.
         response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def keep_slash_redirects_on_this_site(response: Response) -> Response:
+    """Make werkzeug's trailing-slash redirect (308) a path, without the request's host.
+
+    werkzeug builds an absolute URL from the ``Host`` header when ``SERVER_NAME`` is unset,
+    so a forged header would be echoed into the redirect (and into any cache keyed without
+    it). A path needs no host: the browser stays where it is.
+    """
+    if isinstance(request.routing_exception, RequestRedirect):
+        parts = urlsplit(response.location)
+        response.location = f"{parts.path}?{parts.query}" if parts.query else parts.path
     return response

@@ -52,3 +52,11 @@ def test_https_deployments_send_hsts(client):
 
 def test_plain_http_development_sends_no_hsts(client):
     assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+
+
+@pytest.mark.settings(SERVER_NAME=None)
+def test_the_trailing_slash_redirect_does_not_reflect_the_host_header(client):
+    response = client.get("/organizations/acme?tab=a", headers={"Host": "evil.example"})
+
+    assert response.status_code == 308
+    assert response.headers["Location"] == "/organizations/acme/?tab=a"
