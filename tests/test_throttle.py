@@ -10,6 +10,7 @@ from myapp.auth import actions, passwords
 from myapp.auth.models import AuthAttempt
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
+from tests import factories
 from tests.support import Browser
 
 WRONG = "wrong password!"
@@ -40,8 +41,6 @@ def test_unknown_email_is_locked_the_same_way(client):
 
 @pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
 def test_other_accounts_are_unaffected(app, client, user):
-    from tests import factories
-
     factories.make_user(app, email="grace@example.com")
     fail_sign_ins(client, user.email, 3)
     assert client.sign_in("grace@example.com").status_code == 303
@@ -176,3 +175,25 @@ def test_parallel_guesses_never_get_past_the_limit(app, user, monkeypatch):
     with app.app_context():
         counted = db.session.scalar(select(func.count()).select_from(AuthAttempt))
     assert counted == statuses.count(422)
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_guessing_an_email_does_not_lock_its_owners_sessions_out_of_sudo(app, signed_in, user):
+    fail_sign_ins(Browser(app), user.email, 3)
+    assert Browser(app).sign_in(user.email).status_code == 429  # new devices must wait
+
+    response = signed_in.post("/sudo", {"password": factories.DEFAULT_PASSWORD, "next": "/"})
+
+    assert (response.status_code, response.location) == (303, "/")
+
+
+@pytest.mark.settings(SIGN_IN_LIMIT_PER_EMAIL=3)
+def test_a_sessions_own_guesses_lock_only_that_session_out_of_sudo(app, signed_in, user):
+    stolen = Browser(app)
+    stolen.sign_in_as(user)
+    for _ in range(3):
+        assert stolen.post("/sudo", {"password": WRONG}).status_code == 422
+
+    assert stolen.post("/sudo", {"password": factories.DEFAULT_PASSWORD}).status_code == 429
+    assert signed_in.post("/sudo", {"password": factories.DEFAULT_PASSWORD}).status_code == 303
+    assert Browser(app).sign_in(user.email).status_code == 303

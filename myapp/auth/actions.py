@@ -86,7 +86,7 @@ def confirm_password(parsed_input, ctx):
     """Enter sudo mode on this session after checking the password again."""
     user_id, email = ctx.session.user.id, ctx.session.user.email
     ip = client_ip()
-    check_id = throttle.count_password_check(email, ip)
+    check_id = throttle.count_password_check(email, ip, session_id=ctx.session.id)
     password_hash = db.session.scalar(select(User.password_hash).where(User.id == user_id))
     if not check_password(password_hash, parsed_input["password"]):
         # Counted by the throttle above, but logged as what it was.

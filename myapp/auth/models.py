@@ -57,7 +57,7 @@ class User(db.Model):
 
 
 class AuthAttempt(db.Model):
-    """A failed sign-in or a sign-up, counted per email and per IP for throttling.
+    """A password check or a sign-up, counted per email, session or IP for throttling.
 
     Kept in the database, not in process memory, so the limits hold across gunicorn workers
     and hosts.
@@ -67,10 +67,15 @@ class AuthAttempt(db.Model):
     __table_args__ = (
         Index("ix_auth_attempts_email_created", "kind", "email", "created_at"),
         Index("ix_auth_attempts_ip_created", "kind", "ip", "created_at"),
+        Index("ix_auth_attempts_session_created", "kind", "session_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     email: Mapped[str | None] = mapped_column(String(254))
     ip: Mapped[str | None] = mapped_column(String(45))
+    #: The sign-in session a password check was made from (sudo, password change), if any:
+    #: those checks have a budget per session, so guessing at an email cannot lock them.
+    #: No foreign key: rows outlive their session until purged, and count only by id.
+    session_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

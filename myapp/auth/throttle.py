@@ -23,6 +23,8 @@ SIGN_UP_WINDOW = timedelta(hours=1)
 ATTEMPT_RETENTION = timedelta(days=1)
 
 SIGN_IN_FAILURE = "sign_in"
+#: A password check made from a signed-in session (sudo, password change).
+SESSION_CHECK = "session_check"
 SIGN_UP = "sign_up"
 
 TOO_MANY_SIGN_INS = (
@@ -50,7 +52,7 @@ def _refuse(oldest, window: timedelta, message: str):
     )
 
 
-def count_password_check(email: str, ip: str | None) -> int:
+def count_password_check(email: str, ip: str | None, *, session_id: int | None = None) -> int:
     """Count a password check for ``email`` and ``ip``, then refuse with 429 past the limits.
 
     The check is counted before the limits are read, on its own connection and committed at
@@ -60,17 +62,27 @@ def count_password_check(email: str, ip: str | None) -> int:
     A refused check is taken out again, so hammering a locked email does not extend its lock.
     The answer is the same whether or not the email has an account.
 
+    A check made from a signed-in session (``session_id``: sudo, password change) counts
+    against that session's budget instead of the email's: guessing at an email from anywhere
+    must not lock its owner's sessions out of sudo (they could not end a thief's session),
+    and a thief's session guessing sudo locks only itself. Both budgets are
+    ``SIGN_IN_LIMIT_PER_EMAIL``; the per-IP limit applies to each kind.
+
     Return the id of the counted check: a failed check stays counted; a successful one is
     taken out with ``forget_password_check`` (or ``forget_failed_sign_ins``).
     """
     config = current_app.config
-    check_id = _count_now(SIGN_IN_FAILURE, email=email, ip=ip)
-    count, oldest = _window_state(SIGN_IN_FAILURE, AuthAttempt.email, email, SIGN_IN_WINDOW)
+    if session_id is None:
+        kind, column, key = SIGN_IN_FAILURE, AuthAttempt.email, email
+    else:
+        kind, column, key = SESSION_CHECK, AuthAttempt.session_id, session_id
+    check_id = _count_now(kind, email=email, ip=ip, session_id=session_id)
+    count, oldest = _window_state(kind, column, key, SIGN_IN_WINDOW)
     if count > config["SIGN_IN_LIMIT_PER_EMAIL"]:
         _take_back(check_id)
         _refuse(oldest, SIGN_IN_WINDOW, TOO_MANY_SIGN_INS)
     if ip is not None:
-        count, oldest = _window_state(SIGN_IN_FAILURE, AuthAttempt.ip, ip, SIGN_IN_WINDOW)
+        count, oldest = _window_state(kind, AuthAttempt.ip, ip, SIGN_IN_WINDOW)
         if count > config["SIGN_IN_LIMIT_PER_IP"]:
             _take_back(check_id)
             _refuse(oldest, SIGN_IN_WINDOW, TOO_MANY_SIGN_INS)
@@ -109,13 +121,15 @@ def count_sign_up(ip: str | None) -> None:
         _refuse(oldest, SIGN_UP_WINDOW, TOO_MANY_SIGN_UPS)
 
 
-def _count_now(kind: str, *, email: str | None, ip: str | None) -> int:
+def _count_now(
+    kind: str, *, email: str | None, ip: str | None, session_id: int | None = None
+) -> int:
     # On its own connection and committed at once: before the limits are read (see
     # count_password_check), and kept when the action that follows is rolled back.
     with db.engine.begin() as connection:
         return connection.execute(
             insert(AuthAttempt)
-            .values(kind=kind, email=email, ip=ip, created_at=utcnow())
+            .values(kind=kind, email=email, ip=ip, session_id=session_id, created_at=utcnow())
             .returning(AuthAttempt.id)
         ).scalar_one()
 

@@ -112,13 +112,13 @@ def change_password(parsed_input, ctx) -> int:
     stop working. This device gets a new token (and CSRF secret) and stays signed in. Return
     how many other sessions ended.
 
-    :raise TooManyRequests: the password was guessed wrong too often (the sign-in limits).
+    :raise TooManyRequests: the password was guessed wrong too often on this session.
     :raise ActionValidationError: the current password is wrong, or the new one is the same.
     """
     user = db.session.get(User, ctx.session.user.id)
     ip = client_ip()
-    # A stolen session must not become a way to guess the password: the sign-in limits apply.
-    check_id = throttle.count_password_check(user.email, ip)
+    # A stolen session must not become a way to guess the password: its checks are limited.
+    check_id = throttle.count_password_check(user.email, ip, session_id=ctx.session.id)
     if not check_password(user.password_hash, parsed_input["current_password"]):
         # Counted by the throttle above, but logged as what it was.
         record_event_now(user.id, "password_change_failed")
