@@ -31,8 +31,10 @@ from myapp.extensions import mailman
 DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 #: What a failed send can raise: the server refused (SMTPException) or could not be reached
-#: (OSError covers refused connections, timeouts and unwritable ``file`` backend folders).
-SEND_ERRORS = (smtplib.SMTPException, OSError)
+#: (OSError covers refused connections, timeouts and unwritable ``file`` backend folders), or
+#: the mail library could not put a valid but unusual address into a header (ValueError: a long
+#: non-ASCII local part folds across lines, which ``email.headerregistry`` refuses).
+SEND_ERRORS = (smtplib.SMTPException, OSError, ValueError)
 
 
 def init_app(app: Flask) -> None:
