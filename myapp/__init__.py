@@ -6,7 +6,7 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import config, errors, headers, inputs, mail
+from myapp import config, database, errors, headers, inputs, mail, request_log
 from myapp.extensions import csrf, db, migrate
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -25,12 +25,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     config.apply_cookie_settings(app.config)
     configure_database_url(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     configure_secret_key(app)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    request_log.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
