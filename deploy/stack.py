@@ -293,11 +293,12 @@ class Nginx:
         path = os.path.join(self.run_dir, "nginx.conf")
         with open(path, "w") as file:
             file.write(config)
-        self.process = subprocess.Popen(
-            ["nginx", "-p", self.run_dir, "-c", path, "-e", "stderr", "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=open(os.path.join(self.run_dir, "nginx-stderr.log"), "ab"),  # noqa: SIM115
-        )
+        with open(os.path.join(self.run_dir, "nginx-stderr.log"), "ab") as log:
+            self.process = subprocess.Popen(
+                ["nginx", "-p", self.run_dir, "-c", path, "-e", "stderr", "-g", "daemon off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         wait_until(lambda: _accepts(self.port), 15, "nginx did not listen")
 
     def stop(self) -> None:
