@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from myapp import config, database, errors, headers, inputs, mail, request_log
 from myapp.extensions import csrf, db, migrate
+from myapp.flask_cookie import LazyCookieSessionInterface
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -95,6 +96,7 @@ def development_secret_key(instance_path: str) -> str:
 def register_extensions(app: Flask) -> None:
     import myapp.models  # noqa: F401  (every table on the metadata before Alembic looks)
 
+    app.session_interface = LazyCookieSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     # Before CSRFProtect's hook, which is the first to parse the form.
