@@ -43,11 +43,12 @@ def run_wrk(
     connections: int,
     other_cookies: str | None = None,
     htmx_current_url: str | None = None,
+    threads: int = 1,
 ) -> Load:
-    """Load ``url`` (on 127.0.0.1) for ``seconds`` with one wrk thread; fail on any error.
+    """Load ``url`` (on 127.0.0.1) for ``seconds`` with wrk; fail on any error.
 
-    One thread is plenty for a few thousand requests a second and leaves the cores to the
-    server, which shares the machine with it.
+    One thread (the default) is plenty for a few thousand requests a second and leaves the
+    cores to the server, which shares the machine with it.
     """
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("the benchmark only loads 127.0.0.1")
@@ -56,7 +57,7 @@ def run_wrk(
     )
     command = [
         "wrk",
-        "-t1",
+        f"-t{threads}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--timeout",

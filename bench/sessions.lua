@@ -1,7 +1,7 @@
 -- Present a different seeded session token on every request, so lookups spread over the table.
--- Arguments after `--`: the tokens file; the rest of the Cookie header ("-" for none), e.g.
--- Flask's own cookie as a browser that has loaded a page holds it; then optionally "htmx" and
--- the HX-Current-URL to send, as htmx does for a real swap.
+-- Arguments after `--`: the tokens file; the rest of the Cookie header ("-" for none): Flask's
+-- own cookie, as a browser that has loaded a page holds and sends it with every request; then
+-- optionally "htmx" and the HX-Current-URL to send, as htmx does for a real swap.
 local tokens = {}
 local headers = {}
 local other_cookies = ""
