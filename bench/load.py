@@ -38,7 +38,7 @@ def wrk_version() -> str:
 
 def run_wrk(
     url: str,
-    tokens_file: str,
+    tokens_file: str | None,
     seconds: float,
     connections: int,
     other_cookies: str | None = None,
@@ -52,7 +52,7 @@ def run_wrk(
     """
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("the benchmark only loads 127.0.0.1")
-    arguments = [tokens_file, other_cookies or "-"] + (
+    arguments = [tokens_file or "-", other_cookies or "-"] + (
         ["htmx", htmx_current_url] if htmx_current_url else []
     )
     command = [

@@ -15,8 +15,9 @@ BASELINE = "healthz"
 class Request:
     """One scenario: a GET, plain or as a real htmx swap from the same page.
 
-    Every request carries what a signed-in browser sends: the session token and Flask's own
-    cookie (the CSRF secret its pages' forms need), whether or not the request reads them.
+    Every request but the baseline carries what a signed-in browser sends: the session token
+    and Flask's own cookie (the CSRF secret its pages' forms need), whether or not the request
+    reads them. The baseline, ``/healthz``, gets none, as from a load balancer's probe.
     """
 
     name: str
@@ -82,6 +83,9 @@ def measure(
     def run(request: Request, duration: float) -> Load:
         url = server.base_url + request.path
         current = url if request.htmx else None
+        if request.name == BASELINE:
+            # The floor: what a load balancer's probe sends, no cookies at all.
+            return run_wrk(url, None, duration, connections, threads=threads)
         return run_wrk(
             url, tokens_file, duration, connections, flask_cookie, current, threads=threads
         )
