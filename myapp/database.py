@@ -114,7 +114,8 @@ def _replace_dropped_connection(dbapi_connection, connection_record, connection_
     in the pool does not notice until it is used, so the next request would fail. Instead of
     ``pool_pre_ping`` (a SELECT round trip on every checkout, i.e. on every request), look at
     the socket: an idle connection's socket has nothing to read unless the server has closed it
-    or sent its goodbye. One non-blocking ``poll`` costs about a microsecond, not a round trip.
+    or sent its goodbye. One non-blocking ``poll`` is one system call, not a round trip: 12 µs
+    against 1.2 ms for the pre-ping's SELECT, both measured on the busy 2-core VM of issue 15.
     A server that vanished without closing its sockets (a host that lost power) is not seen
     here; that request gets a 503 and the pool is replaced for the next one.
     """
