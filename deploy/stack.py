@@ -410,19 +410,22 @@ def main(argv: list[str] | None = None) -> int:
         host, port = address.rsplit(":", 1)
         database = (host, int(port), dbname)
     run_dir = tempfile.mkdtemp(prefix="myapp-stack-")
-    stack = Stack(run_dir, secret_key=os.environ.get("SECRET_KEY") or os.urandom(32).hex())
-    stack.database = database
-    stack.start()
-    print(f"myapp at {stack.url} (instances {', '.join(i.url for i in stack.instances)})")
-    print(f"PgBouncer on 127.0.0.1:{stack.pgbouncer.port}; files and logs in {run_dir}")
-    print("Ctrl-C stops everything.", flush=True)
-    # SIGTERM (systemd, timeout) stops the stack as cleanly as Ctrl-C does.
+    secret_key = os.environ.get("SECRET_KEY") or os.urandom(32).hex()
+    # SIGTERM (systemd, timeout) stops the stack as cleanly as Ctrl-C, even while it starts.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    stack = Stack(run_dir, secret_key=secret_key, database=database)
     try:
+        stack.start()
+        print(f"myapp at {stack.url} (instances {', '.join(i.url for i in stack.instances)})")
+        print(f"PgBouncer on 127.0.0.1:{stack.pgbouncer.port}; files and logs in {run_dir}")
+        print("Ctrl-C stops everything.", flush=True)
         signal.pause()
     except KeyboardInterrupt:
         pass
     finally:
+        # A second Ctrl-C or SIGTERM (a process group's worth) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
         shutil.rmtree(run_dir, ignore_errors=True)
     return 0

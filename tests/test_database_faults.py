@@ -34,21 +34,26 @@ def cluster():
     directory = tempfile.mkdtemp(prefix="myapp-faults-")
     cluster = PostgresCluster(directory).init()
     cluster.start()
-    url = cluster.create_database("myapp")
-    app = create_app(base_settings(url))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    cluster.database_url = url
     yield cluster
     if cluster.running():
         cluster.stop()
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def cluster_url(cluster):
+    """A migrated database on the throwaway cluster."""
+    url = cluster.create_database("myapp")
+    app = create_app(base_settings(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
 @pytest.fixture
-def app(cluster):
-    app = create_app(base_settings(cluster.database_url))
+def app(cluster, cluster_url):
+    app = create_app(base_settings(cluster_url))
     yield app
     if not cluster.running():
         cluster.start()
