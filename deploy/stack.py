@@ -347,8 +347,11 @@ class Stack:
         self.pgbouncer = PgBouncer(self.run_dir, host, port, dbname)
         self.pgbouncer.configure()
         self.pgbouncer.start()
+        # Chosen now: PUBLIC_URL (the origin mailed links are built on) is nginx's address.
+        nginx_port = free_port()
         environment = {
             "SECRET_KEY": self.secret_key,
+            "PUBLIC_URL": f"http://127.0.0.1:{nginx_port}",
             "DATABASE_URL": self.pgbouncer.url(),
             "DATABASE_POOLER": "pgbouncer",
             "TRUSTED_PROXIES": "1",
@@ -375,7 +378,7 @@ class Stack:
             instance.start()
         for instance in self.instances:
             instance.wait_ready()
-        self.nginx = Nginx(self.run_dir, self.instances)
+        self.nginx = Nginx(self.run_dir, self.instances, port=nginx_port)
         self.nginx.start()
 
     def stop(self) -> None:

@@ -70,7 +70,7 @@ def handle_database_unavailable(error: DatabaseUnavailable):
     Whatever the request staged is rolled back (it was never committed: the database is not
     there), and the layout shows no signed-in user rather than look the session up again.
     """
-    from myapp.sessions.auth import replace_deduped_auth
+    from myapp.sessions.lookup import replace_deduped_auth
 
     db.session.rollback()
     replace_deduped_auth(None)

@@ -19,7 +19,7 @@ from deploy.stack import Instance
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories
-from tests.conftest import base_settings
+from tests.conftest import TEST_HASH_METHOD, base_settings
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
@@ -39,10 +39,11 @@ def gunicorn(tmp_path):
         "graceful",
         {
             "SECRET_KEY": "graceful stop test key",
+            "PUBLIC_URL": "http://127.0.0.1",
             "DATABASE_URL": url,
             "COOKIE_SECURE": "false",
             "GUNICORN_WORKERS": "1",
-            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
         },
         str(tmp_path / "gunicorn.log"),
     )
