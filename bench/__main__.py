@@ -32,6 +32,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
         help="PostgreSQL database to DROP and recreate (default: %(default)s)",
     )
     parser.add_argument("--seconds", type=float, help="seconds per measured wrk run")
+    parser.add_argument(
+        "--wrk-threads", type=int, default=1, help="wrk threads (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--connections", type=int, help="wrk connections (default: each configuration's own)"
+    )
     parser.add_argument("--rounds", type=int, help="rounds of measured runs per server")
     parser.add_argument(
         "--keep",
@@ -49,15 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     require_wrk()
     plan = QUICK if arguments.quick else FULL
-    if arguments.seconds or arguments.rounds:
-        plan = Plan(
-            plan.name,
-            plan.large,
-            plan.expired,
-            arguments.seconds or plan.seconds,
-            arguments.rounds or plan.rounds,
-            plan.warmup,
-        )
+    plan = Plan(
+        plan.name,
+        plan.large,
+        plan.expired,
+        arguments.seconds or plan.seconds,
+        arguments.rounds or plan.rounds,
+        plan.warmup,
+        arguments.wrk_threads,
+        arguments.connections,
+    )
     output = arguments.output or (
         os.path.join(OUT, "RESULTS-quick.md")
         if arguments.quick
@@ -75,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     all_results = [
         run_database(kind, plan, arguments.postgres_url, arguments.keep) for kind in arguments.db
     ]
-    command = "python -m bench" + (" --quick" if arguments.quick else "")
+    command = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
     document = report.render(all_results, plan, facts, command)
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with open(output, "w") as file:

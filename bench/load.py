@@ -38,25 +38,26 @@ def wrk_version() -> str:
 
 def run_wrk(
     url: str,
-    tokens_file: str,
+    tokens_file: str | None,
     seconds: float,
     connections: int,
     other_cookies: str | None = None,
     htmx_current_url: str | None = None,
+    threads: int = 1,
 ) -> Load:
-    """Load ``url`` (on 127.0.0.1) for ``seconds`` with one wrk thread; fail on any error.
+    """Load ``url`` (on 127.0.0.1) for ``seconds`` with wrk; fail on any error.
 
-    One thread is plenty for a few thousand requests a second and leaves the cores to the
-    server, which shares the machine with it.
+    One thread (the default) is plenty for a few thousand requests a second and leaves the
+    cores to the server, which shares the machine with it.
     """
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError("the benchmark only loads 127.0.0.1")
-    arguments = [tokens_file, other_cookies or "-"] + (
+    arguments = [tokens_file or "-", other_cookies or "-"] + (
         ["htmx", htmx_current_url] if htmx_current_url else []
     )
     command = [
         "wrk",
-        "-t1",
+        f"-t{threads}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--timeout",

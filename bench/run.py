@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bench import datasets, maintenance, statements
 from bench.database import OUT, backend_pids, drop_database, fresh_database
 from bench.scenarios import Figure, measure, requests_for, write_tokens
-from bench.server import gunicorn
+from bench.server import gunicorn, stack
 
 LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -22,6 +22,9 @@ class Plan:
     seconds: float
     rounds: int
     warmup: float
+    #: wrk threads, and connections instead of each configuration's own (None: its own).
+    wrk_threads: int = 1
+    connections: int | None = None
 
 
 FULL = Plan("full", large=1_000_000, expired=1_000_000, seconds=5, rounds=5, warmup=2)
@@ -45,6 +48,9 @@ class Workers:
 
 
 SYNC = Workers("sync", workers=2, threads=1, connections=4)
+#: How the deploy/ stack appears in the table: the same two sync workers, behind nginx and
+#: PgBouncer.
+STACK_LABEL = "nginx → sync 1+1 → PgBouncer"
 GTHREAD = Workers("gthread", workers=2, threads=4, connections=8)
 
 
@@ -106,33 +112,29 @@ def _measure(kind: str, url: str, plan: Plan) -> DatabaseResults:
             results.notes.append(note)
             say(f"{tag} {note}")
 
-    page_cookies = statements.flask_cookie(url)
+    flask_cookie = statements.flask_cookie(url)
 
-    def serve(total: int, workers: Workers) -> None:
+    def load(server, total: int, label: str, connections: int) -> None:
         tokens = write_tokens(
             os.path.join(OUT, f"tokens-{kind}-{total}.txt"), datasets.token_sample(total)
         )
         say(
-            f"{tag} {total:,} sessions, gunicorn {workers.label}: "
-            f"loading {len(available)} requests "
+            f"{tag} {total:,} sessions, {label}: loading {len(available)} requests "
             f"for {plan.rounds} round(s) of {plan.seconds:g} s"
         )
-        label = f"{kind}-{total}-{workers.worker_class}"
-        with gunicorn(
-            url, workers.worker_class, workers.workers, workers.threads, label=label
-        ) as server:
-            figures = measure(
-                server,
-                available,
-                tokens,
-                seconds=plan.seconds,
-                rounds=plan.rounds,
-                warmup=plan.warmup,
-                connections=workers.connections,
-                page_cookies=page_cookies,
-                database_pids=lambda: backend_pids(url),
-            )
-            results.runs.append(ServerRun(total, workers.label, figures, server.peak_rss_mb()))
+        figures = measure(
+            server,
+            available,
+            tokens,
+            seconds=plan.seconds,
+            rounds=plan.rounds,
+            warmup=plan.warmup,
+            connections=plan.connections or connections,
+            threads=plan.wrk_threads,
+            flask_cookie=flask_cookie,
+            database_pids=lambda: backend_pids(url),
+        )
+        results.runs.append(ServerRun(total, label, figures, server.peak_rss_mb()))
         for figure in figures:
             say(
                 f"{tag}   {figure.request:<17} {figure.rps:8.0f} req/s  ×{figure.rps_ratio:.2f}  "
@@ -140,7 +142,18 @@ def _measure(kind: str, url: str, plan: Plan) -> DatabaseResults:
                 f"CPU {figure.cpu_us:.0f} µs/req ×{figure.cpu_ratio:.2f}"
             )
 
+    def serve(total: int, workers: Workers) -> None:
+        label = f"{kind}-{total}-{workers.worker_class}"
+        with gunicorn(
+            url, workers.worker_class, workers.workers, workers.threads, label=label
+        ) as server:
+            load(server, total, workers.label, workers.connections)
+
     serve(datasets.SMALL, SYNC)
+    if kind == "postgresql":
+        # What users get in production: through nginx, two instances and PgBouncer.
+        with stack(url, label=f"{kind}-{datasets.SMALL}-stack") as server:
+            load(server, datasets.SMALL, STACK_LABEL, SYNC.connections)
 
     started = time.perf_counter()
     datasets.insert_sessions(url, range(datasets.SMALL, plan.large), datasets.Times.live())
@@ -151,8 +164,8 @@ def _measure(kind: str, url: str, plan: Plan) -> DatabaseResults:
 
     results.logout_all = maintenance.time_logout_all(url, datasets.HEAVY_USER_ID)
     say(
-        f"{tag} logged out {results.logout_all.ended:,} devices"
-        f" in {results.logout_all.seconds * 1000:.1f} ms"
+        f"{tag} logged out {results.logout_all.ended:,} devices "
+        f"in {results.logout_all.seconds * 1000:.1f} ms"
     )
 
     datasets.delete_sessions(url)

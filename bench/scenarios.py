@@ -15,14 +15,14 @@ BASELINE = "healthz"
 class Request:
     """One scenario: a GET, plain or as a real htmx swap from the same page.
 
-    A ``page`` is loaded as a browser that has been there before: with Flask's cookie, which
-    holds the CSRF secret the page's forms need, so it is not minted anew on every request.
+    Every request but the baseline carries what a signed-in browser sends: the session token
+    and Flask's own cookie (the CSRF secret its pages' forms need), whether or not the request
+    reads them. The baseline, ``/healthz``, gets none, as from a load balancer's probe.
     """
 
     name: str
     path: str
     htmx: bool = False
-    page: bool = False
 
     def headers(self, base_url: str = "http://127.0.0.1") -> dict[str, str]:
         """Return the htmx headers this request sends (none for a plain GET)."""
@@ -37,8 +37,8 @@ def requests_for(slug: str) -> list[Request]:
     return [
         Request(BASELINE, "/healthz"),
         Request("session", "/api/auth/session"),
-        Request("contacts page", contacts, page=True),
-        Request("contacts partial", contacts, htmx=True, page=True),
+        Request("contacts page", contacts),
+        Request("contacts partial", contacts, htmx=True),
     ]
 
 
@@ -68,7 +68,8 @@ def measure(
     rounds: int,
     warmup: float,
     connections: int,
-    page_cookies: str | None = None,
+    flask_cookie: str,
+    threads: int = 1,
     database_pids: Callable[[], list[int]] = list,
 ) -> list[Figure]:
     """Warm every request up, then load each in turn for ``rounds`` rounds.
@@ -79,19 +80,28 @@ def measure(
     The order flips every round so no request always follows the same neighbour.
     """
 
-    def load(request: Request, duration: float) -> tuple[Load, float]:
+    def run(request: Request, duration: float) -> Load:
         url = server.base_url + request.path
         current = url if request.htmx else None
-        cookies = page_cookies if request.page else None
+        if request.name == BASELINE:
+            # The floor: what a load balancer's probe sends, no cookies at all.
+            return run_wrk(url, None, duration, connections, threads=threads)
+        return run_wrk(
+            url, tokens_file, duration, connections, flask_cookie, current, threads=threads
+        )
+
+    def load(request: Request, duration: float) -> tuple[Load, float]:
         backends = database_pids()
         before = server.cpu_seconds(backends)
-        result = run_wrk(url, tokens_file, duration, connections, cookies, htmx_current_url=current)
+        result = run(request, duration)
         after = server.cpu_seconds(backends)
+        if result.requests == 0:
+            raise RuntimeError(f"no {request.name} request completed in {duration:g} s")
         cpu = sum(after[pid] - before.get(pid, 0.0) for pid in after)
         return result, cpu / result.requests * 1e6
 
     for request in requests:
-        load(request, warmup)
+        run(request, warmup)
     results: list[dict[str, Load]] = []
     cpu: list[dict[str, float]] = []
     for number in range(rounds):

@@ -1,16 +1,21 @@
-"""Start gunicorn on 127.0.0.1 for one run, find its workers, and read their peak memory."""
+"""Start gunicorn (or the deploy/ stack) on 127.0.0.1, find its workers, read their peak memory."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sqlalchemy.engine import make_url
+
 from bench.database import OUT, PUBLIC_URL, SECRET_KEY
+from deploy.stack import Stack
 
 _TICKS = os.sysconf("SC_CLK_TCK")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,18 +31,7 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """Return the pids of the master's worker processes."""
-        pids = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as stat:
-                        # The command name is in parentheses and may contain spaces.
-                        ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-                if ppid == self.pid:
-                    pids.append(int(entry))
-        return pids
+        return children_of(self.pid)
 
     def cpu_seconds(self, extra_pids: list[int] = ()) -> dict[int, float]:
         """Return the CPU time (user + system) used so far by each worker and ``extra_pids``."""
@@ -60,6 +54,66 @@ class Server:
                     if line.startswith("VmHWM:"):
                         peaks.append(int(line.split()[1]) / 1024)
         return max(peaks)
+
+
+@dataclass(frozen=True)
+class StackServer(Server):
+    """The deploy/ stack: its "workers" are every process that serves a request.
+
+    That is each gunicorn instance's workers, nginx's worker and PgBouncer, so the CPU per
+    request includes what the load balancer and the pooler cost.
+    """
+
+    parents: tuple[int, ...] = ()
+    others: tuple[int, ...] = ()
+
+    def worker_pids(self) -> list[int]:
+        return [pid for parent in self.parents for pid in children_of(parent)] + list(self.others)
+
+
+def children_of(parent: int) -> list[int]:
+    """Return the pids of ``parent``'s child processes."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    # The command name is in parentheses and may contain spaces.
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == parent:
+                pids.append(int(entry))
+    return pids
+
+
+@contextmanager
+def stack(database_url: str, label: str = "stack"):
+    """Run deploy/'s stack against ``database_url`` for the ``with`` block.
+
+    nginx, two gunicorn instances of one sync worker each (two workers in all, as in the
+    direct runs) and PgBouncer in front of the benchmark's own database.
+    """
+    url = make_url(database_url)
+    run_dir = tempfile.mkdtemp(prefix="myapp-bench-stack-")
+    database = (url.host, url.port or 5432, url.database)
+    running = Stack(run_dir, SECRET_KEY, database=database, workers=1)
+    try:
+        running.start()
+        yield StackServer(
+            pid=running.nginx.process.pid,
+            base_url=running.url,
+            workers=len(running.instances),
+            parents=(*(i.process.pid for i in running.instances), running.nginx.process.pid),
+            others=(running.pgbouncer.process.pid,),
+        )
+    finally:
+        running.stop()
+        os.makedirs(OUT, exist_ok=True)
+        for instance in running.instances:
+            copy = os.path.join(OUT, f"gunicorn-{label}-{instance.name}.log")
+            shutil.copy(instance.log_path, copy)
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _free_port() -> int:

@@ -1,15 +1,18 @@
 -- Present a different seeded session token on every request, so lookups spread over the table.
--- Arguments after `--`: the tokens file; the rest of the Cookie header ("-" for none), e.g.
--- Flask's own cookie as a browser that has loaded a page holds it; then optionally "htmx" and
--- the HX-Current-URL to send, as htmx does for a real swap.
+-- Arguments after `--`: the tokens file ("-": send no cookies at all, as a health probe does);
+-- the rest of the Cookie header ("-" for none): Flask's own cookie, as a browser that has loaded
+-- a page holds and sends it with every request; then optionally "htmx" and the HX-Current-URL
+-- to send, as htmx does for a real swap.
 local tokens = {}
 local headers = {}
 local other_cookies = ""
 local next_token = 0
 
 function init(args)
-  for line in io.lines(args[1]) do
-    tokens[#tokens + 1] = line
+  if args[1] ~= "-" then
+    for line in io.lines(args[1]) do
+      tokens[#tokens + 1] = line
+    end
   end
   if args[2] ~= "-" then
     other_cookies = "; " .. args[2]
@@ -21,8 +24,10 @@ function init(args)
 end
 
 function request()
-  next_token = next_token % #tokens + 1
-  headers["Cookie"] = "session_token=" .. tokens[next_token] .. other_cookies
+  if #tokens > 0 then
+    next_token = next_token % #tokens + 1
+    headers["Cookie"] = "session_token=" .. tokens[next_token] .. other_cookies
+  end
   return wrk.format(nil, nil, headers)
 end
 

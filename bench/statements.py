@@ -1,7 +1,5 @@
 """Count the SQL statements a request issues, in-process, at steady state (the second request)."""
 
-import secrets
-
 from sqlalchemy import event
 
 from bench.database import app_settings
@@ -10,11 +8,16 @@ from myapp.extensions import db
 
 
 def flask_cookie(url: str) -> str:
-    """Return a ``name=value`` Flask cookie holding a CSRF secret, signed as the app signs it."""
+    """Return the ``name=value`` Flask cookie a browser gets from loading the sign-in page."""
     app = create_app(app_settings(url))
-    serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"csrf_token": secrets.token_hex(20)})
-    return f"{app.config['SESSION_COOKIE_NAME']}={value}"
+    response = app.test_client().get("/sign-in")
+    with app.app_context():
+        db.engine.dispose()
+    name = app.config["SESSION_COOKIE_NAME"]
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith(name + "="):
+            return header.split(";", 1)[0]
+    raise SystemExit("the sign-in page set no Flask cookie")
 
 
 def count_statements(

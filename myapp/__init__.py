@@ -6,9 +6,10 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import config, errors, headers, inputs, mail
+from myapp import config, database, errors, headers, inputs, mail, request_log
 from myapp.database import RowIdConverter
 from myapp.extensions import csrf, db, migrate
+from myapp.flask_cookie import LazyCookieSessionInterface
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,12 +27,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     config.apply_cookie_settings(app.config)
     configure_database_url(app)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = database.engine_options(app.config)
     configure_secret_key(app)
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    request_log.init_app(app)
     register_extensions(app)
     register_blueprints(app)
     register_hooks(app)
@@ -94,6 +97,7 @@ def development_secret_key(instance_path: str) -> str:
 def register_extensions(app: Flask) -> None:
     import myapp.models  # noqa: F401  (every table on the metadata before Alembic looks)
 
+    app.session_interface = LazyCookieSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     # Before CSRFProtect's hook, which is the first to parse the form.

@@ -105,7 +105,16 @@ def from_environment() -> dict:
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         # The CSRF token lives as long as the Flask cookie (rotated at every sign-in).
         "WTF_CSRF_TIME_LIMIT": None,
+        # No pre-ping round trip per request: myapp.database spots dropped connections itself.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        #: ``pgbouncer`` when DATABASE_URL points at PgBouncer in transaction mode (see deploy/).
+        "DATABASE_POOLER": os.environ.get("DATABASE_POOLER") or None,
+        #: Seconds to wait for a PostgreSQL connection before answering 503.
+        "DATABASE_CONNECT_TIMEOUT": env_int("DATABASE_CONNECT_TIMEOUT", 5),
+        #: ``json`` for one JSON object per request log line; anything else logs plain text.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT") or "text",
+        #: This instance's name, sent as ``X-Instance`` and logged (unset: no header).
+        "INSTANCE_NAME": os.environ.get("INSTANCE_NAME") or None,
     }
 
 

@@ -1,10 +1,15 @@
-"""Column types and engine settings that every feature's models share."""
+"""Column types and engine settings that every feature's models share, and database faults."""
 
+import select
 from datetime import UTC, datetime
 
+from flask import has_request_context
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
+from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.routing import IntegerConverter
 
 #: Largest value of an ``INTEGER`` primary key on PostgreSQL (SQLite's reach 2**63 - 1).
@@ -64,3 +69,97 @@ def _enable_sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+# --- Database faults ------------------------------------------------------------------------
+
+#: Seconds a client is told to wait (``Retry-After``) while the database is unreachable.
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached or is restarting: answer 503, ask to retry shortly.
+
+    An HTTP exception on purpose: like navigation, it passes through the action executor (which
+    rolls back) and lands in the error handlers, so no code path turns it into a 500.
+    """
+
+    description = "The service is briefly unavailable. Try again in a few seconds."
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=RETRY_AFTER_SECONDS)
+
+
+def is_unavailable(error: BaseException, dialect) -> bool:
+    """Return whether a driver error means "the database is not there right now".
+
+    On PostgreSQL (and PgBouncer) every OperationalError is such a fault: refused or dropped
+    connections, "the database system is starting up", administrator shutdown, too many
+    clients. On SQLite only a lock that outlasted the busy timeout is; other SQLite operational
+    errors (a missing table) are bugs and stay 500s.
+    """
+    if not isinstance(error, dialect.loaded_dbapi.OperationalError):
+        return False
+    if dialect.name == "sqlite":
+        return "database is locked" in str(error)
+    return True
+
+
+@event.listens_for(Engine, "handle_error")
+def _raise_unavailable(context):
+    """Turn a fault of the database itself into ``DatabaseUnavailable`` inside requests.
+
+    SQLAlchemy has already invalidated the connection (and, on a disconnect, the rest of the
+    pool) by the time this runs, so the next request gets fresh connections.
+    """
+    if not has_request_context():
+        return None
+    original = context.original_exception
+    if context.is_disconnect or is_unavailable(original, context.dialect):
+        unavailable = DatabaseUnavailable()
+        unavailable.__cause__ = original
+        return unavailable
+    return None
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_dropped_connection(dbapi_connection, connection_record, connection_proxy):
+    """Refuse a pooled PostgreSQL connection whose server has hung up; the pool makes a new one.
+
+    When PostgreSQL (or PgBouncer) restarts, it closes every client socket. An idle connection
+    in the pool does not notice until it is used, so the next request would fail. Instead of
+    ``pool_pre_ping`` (a SELECT round trip on every checkout, i.e. on every request), look at
+    the socket: an idle connection's socket has nothing to read unless the server has closed it
+    or sent its goodbye. One non-blocking ``poll`` is one system call, not a round trip: 12 µs
+    against 1.2 ms for the pre-ping's SELECT, both measured on the busy 2-core VM of issue 15.
+    A server that vanished without closing its sockets (a host that lost power) is not seen
+    here; that request gets a 503 and the pool is replaced for the next one.
+    """
+    pgconn = getattr(dbapi_connection, "pgconn", None)
+    if pgconn is None:
+        return  # not psycopg: SQLite has no server to lose
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("connection closed")
+    poller = select.poll()
+    poller.register(pgconn.socket, select.POLLIN)
+    if poller.poll(0):
+        raise DisconnectionError("server closed the connection")
+
+
+def engine_options(config) -> dict:
+    """Return ``SQLALCHEMY_ENGINE_OPTIONS`` for the configured database and pooler.
+
+    PgBouncer in transaction mode hands each transaction to whichever server connection is
+    free, and 1.18 does not carry server-side prepared statements across them: psycopg must
+    not prepare (``prepare_threshold=None``) when ``DATABASE_POOLER=pgbouncer``.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options
+    connect_args = dict(options.get("connect_args") or {})
+    # A database host that does not answer fails the request in seconds, not minutes.
+    connect_args.setdefault("connect_timeout", config["DATABASE_CONNECT_TIMEOUT"])
+    if config["DATABASE_POOLER"] == "pgbouncer":
+        connect_args["prepare_threshold"] = None
+    options["connect_args"] = connect_args
+    return options

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from myapp import htmx
+from myapp.database import DatabaseUnavailable
 from myapp.extensions import db
 
 #: What a person reads for each status, where werkzeug's wording is too technical.
@@ -16,6 +17,7 @@ MESSAGES = {
     413: "That request is too large.",
     429: "Too many attempts. Wait a little and try again.",
     500: "Something went wrong on our side. Try again in a moment.",
+    503: DatabaseUnavailable.description,
 }
 CSRF_MESSAGE = "Your form expired or is missing its security token. Reload the page and try again."
 
@@ -62,7 +64,21 @@ def handle_server_error(error: InternalServerError):
     return render_error(500, MESSAGES[500])
 
 
+def handle_database_unavailable(error: DatabaseUnavailable):
+    """Answer 503 with ``Retry-After`` while the database is down, without touching it again.
+
+    Whatever the request staged is rolled back (it was never committed: the database is not
+    there), and the layout shows no signed-in user rather than look the session up again.
+    """
+    from myapp.sessions.lookup import replace_deduped_auth
+
+    db.session.rollback()
+    replace_deduped_auth(None)
+    return render_error(503, MESSAGES[503], error.get_headers())
+
+
 def register_errorhandlers(app: Flask) -> None:
+    app.register_error_handler(DatabaseUnavailable, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -20,7 +20,7 @@ from flask import current_app, g
 from sqlalchemy import bindparam, delete, select, update
 
 from myapp.auth.models import User
-from myapp.database import utcnow
+from myapp.database import DatabaseUnavailable, is_unavailable, utcnow
 from myapp.extensions import db
 from myapp.sessions import cookies
 from myapp.sessions.models import UserSession
@@ -186,6 +186,23 @@ def _find_on_driver(engine, token_hash: str) -> _Row | None:
     from the engine's pool, and the engine's cursor events still fire, so statement
     counters and tracers attached to the engine see it (with no Connection object).
     """
+    try:
+        raw = _fetch_on_driver(engine, token_hash)
+    except engine.dialect.loaded_dbapi.Error as error:
+        # The driver's own exceptions, not SQLAlchemy's: map a database fault to 503 here.
+        if is_unavailable(error, engine.dialect):
+            raise DatabaseUnavailable() from error
+        raise
+    if raw is None:
+        return None
+    values = list(raw)
+    for index in _DATETIME_COLUMNS:
+        values[index] = _as_utc(values[index])
+    return _Row(*values)
+
+
+def _fetch_on_driver(engine, token_hash: str) -> tuple | None:
+    """Run the compiled lookup on a pooled driver cursor and return the raw row."""
     sql, positional = _driver_statement(engine.dialect)
     parameters = (token_hash,) if positional else {"token_hash": token_hash}
     postgres = engine.dialect.name == "postgresql"
@@ -212,12 +229,7 @@ def _find_on_driver(engine, token_hash: str) -> _Row | None:
         raise
     finally:
         pooled.close()
-    if raw is None:
-        return None
-    values = list(raw)
-    for index in _DATETIME_COLUMNS:
-        values[index] = _as_utc(values[index])
-    return _Row(*values)
+    return raw
 
 
 def _as_utc(value) -> datetime | None:

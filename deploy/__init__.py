@@ -1,0 +1,1 @@
+"""Deployment configuration (nginx, PgBouncer, gunicorn) and a script that runs it locally."""
