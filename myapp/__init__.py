@@ -109,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.organizations.views import bp as organizations_bp
     from myapp.security.views import bp as security_bp
     from myapp.sessions.views import bp as sessions_api_bp
+    from myapp.two_factor.views import bp as two_factor_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organizations_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(security_bp)
+    app.register_blueprint(two_factor_bp)
 
 
 def register_hooks(app: Flask) -> None:

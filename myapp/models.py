@@ -6,14 +6,26 @@ from myapp.organizations.models import Membership, Organization
 from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
 from myapp.tokens import Token
+from myapp.two_factor.models import (
+    Passkey,
+    PasskeyChallenge,
+    PendingSignIn,
+    RecoveryCode,
+    TotpCredential,
+)
 
 __all__ = [
     "AuthAttempt",
     "Contact",
     "Membership",
     "Organization",
+    "Passkey",
+    "PasskeyChallenge",
+    "PendingSignIn",
+    "RecoveryCode",
     "SecurityEvent",
     "Token",
+    "TotpCredential",
     "User",
     "UserSession",
 ]
