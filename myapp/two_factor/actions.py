@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from myapp.actions import action_client, auth_action_client, return_validation_errors
+from myapp.actions import return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
+from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
-from myapp.security.actions import sudo_action_client
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, start_session
 from myapp.sessions.models import UserSession

@@ -9,7 +9,7 @@ failing action is rolled back.
 
 from datetime import timedelta
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, current_app, request, url_for
 from sqlalchemy import delete, select, update
 
 from myapp import htmx
@@ -28,11 +28,6 @@ def cookie_name() -> str:
     return f"{prefix}two_factor"
 
 
-def redirect_to(url: str) -> Response:
-    """Send the browser to ``url``: ``HX-Redirect`` for htmx, 303 otherwise."""
-    return htmx.hx_redirect(url) if htmx.is_htmx() else redirect(url, 303)
-
-
 def begin(user_id: int, next_path: str | None) -> Response:
     """Stage a pending sign-in for the user and return the response that goes to its page."""
     token = new_token()
@@ -47,7 +42,7 @@ def begin(user_id: int, next_path: str | None) -> Response:
             expires_at=now + PENDING_MAX_AGE,
         )
     )
-    response = redirect_to(url_for("two_factor.sign_in"))
+    response = htmx.redirect(url_for("two_factor.sign_in"))
     response.set_cookie(
         cookie_name(),
         token,

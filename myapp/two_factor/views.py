@@ -91,7 +91,7 @@ def disable():
 
 def _start_over(message: str):
     flash(message)
-    response = pending.redirect_to(url_for("auth.sign_in"))
+    response = htmx.redirect(url_for("auth.sign_in"))
     pending.forget(response)
     return response
 
@@ -121,7 +121,7 @@ def sign_in():
                 f"You signed in with a recovery code. You have {left} "
                 f"recovery code{'s' if left != 1 else ''} left."
             )
-        response = pending.redirect_to(safe_next(step.next_path) or url_for("organizations.index"))
+        response = htmx.redirect(safe_next(step.next_path) or url_for("organizations.index"))
         pending.forget(response)
         return response
     if data.get_pending_options() is None:
