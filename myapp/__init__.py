@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
     from myapp.organizations.views import bp as organizations_bp
+    from myapp.passkeys.views import bp as passkeys_bp
     from myapp.security.views import bp as security_bp
     from myapp.sessions.views import bp as sessions_api_bp
     from myapp.two_factor.views import bp as two_factor_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contacts_bp)
     app.register_blueprint(security_bp)
     app.register_blueprint(two_factor_bp)
+    app.register_blueprint(passkeys_bp)
 
 
 def register_hooks(app: Flask) -> None:

@@ -3,16 +3,11 @@
 from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
 from myapp.organizations.models import Membership, Organization
+from myapp.passkeys.models import Passkey, PasskeyChallenge
 from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
 from myapp.tokens import Token
-from myapp.two_factor.models import (
-    Passkey,
-    PasskeyChallenge,
-    PendingSignIn,
-    RecoveryCode,
-    TotpCredential,
-)
+from myapp.two_factor.models import PendingSignIn, RecoveryCode, TotpCredential
 
 __all__ = [
     "AuthAttempt",

@@ -3,7 +3,8 @@
 from sqlalchemy import exists, or_, select
 
 from myapp.extensions import db
-from myapp.two_factor.models import Passkey, TotpCredential
+from myapp.passkeys.models import Passkey
+from myapp.two_factor.models import TotpCredential
 
 
 def totp_enabled_clause(user_id_column):

@@ -4,7 +4,6 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from myapp.forms import Form, strip
-from myapp.two_factor.models import PASSKEY_NAME_MAX_LENGTH
 
 #: Long enough for a recovery code with its dashes and some spaces; no longer.
 CODE_MAX_LENGTH = 40
@@ -31,14 +30,3 @@ class SecondFactorForm(Form):
     """The second sign-in step: a code from the app, or a recovery code."""
 
     code = code_field("Authentication code or recovery code")
-
-
-class PasskeyNameForm(Form):
-    name = StringField(
-        "Name",
-        filters=[strip],
-        validators=[
-            DataRequired("Give the passkey a name."),
-            Length(max=PASSKEY_NAME_MAX_LENGTH, message="Names are at most 60 characters."),
-        ],
-    )

@@ -96,6 +96,32 @@ def _start_over(message: str):
     return response
 
 
+def finish_second_step(step: actions.SecondStep):
+    """Answer a second step that ended: signed in (go to ``next``), or start over."""
+    if not step.signed_in:
+        return _start_over(TOO_MANY_CODES if step.too_many_codes else SIGN_IN_EXPIRED)
+    if step.recovery_codes_left is not None:
+        left = step.recovery_codes_left
+        flash(
+            f"You signed in with a recovery code. You have {left} "
+            f"recovery code{'s' if left != 1 else ''} left."
+        )
+    response = htmx.redirect(safe_next(step.next_path) or url_for("organizations.index"))
+    pending.forget(response)
+    return response
+
+
+def second_step_page(form=None, passkey_form=None):
+    """Render the second sign-in step with the factors the pending user has."""
+    options = data.get_pending_options() or data.SecondFactorOptions(totp=False, passkey=False)
+    return htmx.render(
+        "two_factor/sign_in.html",
+        form=form or SecondFactorForm(formdata=None),
+        passkey_form=passkey_form,
+        options=options,
+    )
+
+
 @bp.route("/sign-in/two-factor", methods=["GET", "POST"])
 def sign_in():
     """Ask for the second factor of a sign-in whose password was right; then sign in.
@@ -109,29 +135,13 @@ def sign_in():
             return respond(
                 result,
                 success_url=url_for(".sign_in"),
-                render=lambda r: _sign_in_page(r.form),
+                render=lambda r: second_step_page(form=r.form),
                 render_success=False,
             )
-        step = result.data
-        if not step.signed_in:
-            return _start_over(TOO_MANY_CODES if step.too_many_codes else SIGN_IN_EXPIRED)
-        if step.recovery_codes_left is not None:
-            left = step.recovery_codes_left
-            flash(
-                f"You signed in with a recovery code. You have {left} "
-                f"recovery code{'s' if left != 1 else ''} left."
-            )
-        response = htmx.redirect(safe_next(step.next_path) or url_for("organizations.index"))
-        pending.forget(response)
-        return response
+        return finish_second_step(result.data)
     if data.get_pending_options() is None:
         return _start_over(SIGN_IN_EXPIRED)
-    return _sign_in_page(SecondFactorForm(formdata=None))
-
-
-def _sign_in_page(form):
-    options = data.get_pending_options() or data.SecondFactorOptions(totp=False, passkey=False)
-    return htmx.render("two_factor/sign_in.html", form=form, options=options)
+    return second_step_page()
 
 
 @bp.post("/sudo/code")
