@@ -9,18 +9,26 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
 
-from myapp.actions import return_validation_errors
+from myapp.actions import ForbiddenError, return_validation_errors
 from myapp.auth import throttle
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
-from myapp.clients import action_client, auth_action_client, sudo_action_client
+from myapp.clients import (
+    action_client,
+    auth_action_client,
+    sudo_action_client,
+    sudo_admin_action_client,
+)
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.organizations.models import Organization
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, start_session
 from myapp.sessions.models import UserSession
 from myapp.two_factor import crypto, pending, totp
-from myapp.two_factor.forms import SecondFactorForm, TotpCodeForm
+from myapp.two_factor.data import OWNER_ONLY
+from myapp.two_factor.factors import has_second_factor
+from myapp.two_factor.forms import OrganizationPolicyForm, SecondFactorForm, TotpCodeForm
 from myapp.two_factor.models import PendingSignIn, RecoveryCode, TotpCredential
 
 ALREADY_ON = "Two-factor authentication is already on."
@@ -175,3 +183,32 @@ def confirm_sudo_with_code(parsed_input, ctx) -> None:
     )
     record_event(user_id, "sudo_confirmed")
     db.session.commit()
+
+
+OWNER_NEEDS_SECOND_FACTOR = (
+    "Set up two-factor authentication for yourself first, or you would lock yourself out."
+)
+
+
+@(
+    sudo_admin_action_client.metadata(action_name="set_two_factor_policy")
+    .schema(OrganizationPolicyForm)
+    .action
+)
+def set_two_factor_policy(parsed_input, ctx) -> bool:
+    """Turn the organization's "require two-factor" policy on or off; return the new value.
+
+    :raise ForbiddenError: the caller is an admin but not the owner.
+    """
+    if not ctx.membership.is_owner:
+        raise ForbiddenError(OWNER_ONLY)
+    required = bool(parsed_input["require_two_factor"])
+    if required and not has_second_factor(ctx.session.user.id):
+        return_validation_errors({"require_two_factor": [OWNER_NEEDS_SECOND_FACTOR]})
+    db.session.execute(
+        update(Organization)
+        .where(Organization.id == ctx.organization.id)
+        .values(require_two_factor=required)
+    )
+    db.session.commit()
+    return required

@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 
+from flask import abort
 from markupsafe import Markup
 from sqlalchemy import select
 
 from myapp.auth.sudo import in_sudo_mode
 from myapp.extensions import db
+from myapp.organizations.context import get_auth_organization_context
 from myapp.sessions import get_auth_context
 from myapp.two_factor import crypto, pending, totp
 from myapp.two_factor.factors import second_factors
@@ -70,3 +72,18 @@ def get_pending_options() -> SecondFactorOptions | None:
     if step is None:
         return None
     return SecondFactorOptions(*second_factors(step.user_id))
+
+
+#: Shown with the 403 of the organization settings page and its action.
+OWNER_ONLY = "Only the owner can change the organization's settings."
+
+
+def get_organization_policy():
+    """Return the organization in the URL with its policy, for its owner only.
+
+    :raise 403: the signed-in user is a member but not the owner.
+    """
+    ctx = get_auth_organization_context()
+    if not ctx.membership.is_owner:
+        abort(403, OWNER_ONLY)
+    return ctx

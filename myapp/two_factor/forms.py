@@ -1,6 +1,6 @@
 """The code fields of two-factor setup, sign-in and sudo; passkey names."""
 
-from wtforms import StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from myapp.forms import Form, strip
@@ -30,3 +30,9 @@ class SecondFactorForm(Form):
     """The second sign-in step: a code from the app, or a recovery code."""
 
     code = code_field("Authentication code or recovery code")
+
+
+class OrganizationPolicyForm(Form):
+    """The organization's two-factor policy: one checkbox."""
+
+    require_two_factor = BooleanField("Require two-factor authentication")

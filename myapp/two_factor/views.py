@@ -11,7 +11,7 @@ from myapp.actions import ActionResult, respond
 from myapp.auth.forms import SudoForm
 from myapp.auth.redirects import safe_next
 from myapp.two_factor import actions, data, pending
-from myapp.two_factor.forms import SecondFactorForm, TotpCodeForm
+from myapp.two_factor.forms import OrganizationPolicyForm, SecondFactorForm, TotpCodeForm
 
 bp = Blueprint("two_factor", __name__)
 
@@ -159,5 +159,52 @@ def sudo_with_code():
         render=lambda r: htmx.render(
             "auth/sudo.html", form=SudoForm(formdata=None), code_form=r.form, next=next_value
         ),
+        render_success=False,
+    )
+
+
+def _policy_page(form=None):
+    ctx = data.get_organization_policy()
+    return htmx.render(
+        "two_factor/organization_settings.html",
+        ctx=ctx,
+        form=form
+        or OrganizationPolicyForm(
+            formdata=None, require_two_factor=ctx.organization.require_two_factor
+        ),
+    )
+
+
+@bp.get("/organizations/<slug>/settings")
+def organization_settings(slug):
+    """Show the organization's settings (the two-factor policy); owner only.
+
+    :raise 403: not the owner.
+    :raise 404: not a member.
+    """
+    return _policy_page()
+
+
+@bp.post("/organizations/<slug>/settings")
+def update_organization_settings(slug):
+    """Turn "require two-factor authentication" on or off; owner only, in sudo mode.
+
+    :raise 403: not the owner.
+    :raise 404: not a member.
+    :raise 422: the owner has no second factor and tried to turn it on.
+    """
+    result = actions.set_two_factor_policy(request.form)
+    message = None
+    if result.ok:
+        message = (
+            "Members now need two-factor authentication."
+            if result.data
+            else "Two-factor authentication is no longer required."
+        )
+    return respond(
+        result,
+        success_url=url_for(".organization_settings", slug=slug),
+        flash_message=message,
+        render=lambda r: _policy_page(form=r.form),
         render_success=False,
     )

@@ -116,9 +116,10 @@ def test_register_sign_in_passwordless_and_as_a_second_factor(
         page.screenshot(path=screenshots_dir / "passkeys-second-factor.png", full_page=True)
         page.get_by_role("button", name="Use a passkey").click()
         expect(page).to_have_url(f"{base}/organizations")
-        assert page.evaluate("fetch('/api/auth/session').then(r => r.json())")["user"][
-            "email"
-        ] == user.email
+        assert (
+            page.evaluate("fetch('/api/auth/session').then(r => r.json())")["user"]["email"]
+            == user.email
+        )
 
         assert [m for m in console if "CSP violation" in m or "page error" in m] == []
     finally:
