@@ -138,5 +138,7 @@ def register_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from myapp.sessions.commands import sessions_cli
+    from myapp.two_factor.commands import two_factor_cli
 
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(two_factor_cli)

@@ -65,11 +65,12 @@ def add_authenticator(context, page):
     return cdp, authenticator_id
 
 
-def sign_in_with_password(page, base, email):
+def sign_in_with_password(page, base, email, lands_on="/organizations"):
     page.goto(f"{base}/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page).to_have_url(f"{base}{lands_on}")
 
 
 def sign_out(page, base):
@@ -89,7 +90,6 @@ def test_register_sign_in_passwordless_and_as_a_second_factor(
 
         # Register: signing in counts as sudo mode, so the form is there at once.
         sign_in_with_password(page, base, user.email)
-        expect(page).to_have_url(f"{base}/organizations")
         page.goto(f"{base}/settings/security/passkeys")
         page.get_by_label("Passkey name").fill("Work laptop")
         page.get_by_role("button", name="Add a passkey").click()
@@ -111,8 +111,7 @@ def test_register_sign_in_passwordless_and_as_a_second_factor(
 
         # As a second factor: the password alone now leads to the second step.
         sign_out(page, base)
-        sign_in_with_password(page, base, user.email)
-        expect(page).to_have_url(f"{base}/sign-in/two-factor")
+        sign_in_with_password(page, base, user.email, lands_on="/sign-in/two-factor")
         page.screenshot(path=screenshots_dir / "passkeys-second-factor.png", full_page=True)
         page.get_by_role("button", name="Use a passkey").click()
         expect(page).to_have_url(f"{base}/organizations")
