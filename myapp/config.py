@@ -94,8 +94,6 @@ def from_environment() -> dict:
         "PASSWORD_RESET_LIMIT_PER_IP": env_int("PASSWORD_RESET_LIMIT_PER_IP", 20),
         #: Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
-        #: The site's public base URL (``https://app.example.com``); passkeys are bound to it.
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL") or "http://localhost:5000",
         #: WebAuthn relying-party id; default: the host name of ``PUBLIC_URL``.
         "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID") or None,
         #: Comma-separated Fernet keys for TOTP secrets, newest first; default: derived from
