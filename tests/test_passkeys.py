@@ -286,3 +286,12 @@ def test_challenges_are_stored_only_as_hashes(app, signed_in):
 
 def test_the_page_needs_a_session(client):
     assert client.get(PAGE).headers["Location"].startswith("/sign-in?next=")
+
+
+def test_renaming_through_htmx_gets_hx_redirect(app, signed_in, registered):
+    public_id = passkeys(app)[0].public_id
+    response = signed_in.post(
+        f"{PAGE}/{public_id}/rename", {"name": "Tablet"}, htmx=True, current=PAGE
+    )
+    assert (response.status_code, response.headers["HX-Redirect"]) == (200, PAGE)
+    assert passkeys(app)[0].name == "Tablet"

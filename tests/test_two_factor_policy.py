@@ -126,3 +126,20 @@ def test_the_members_page_shows_who_has_two_factor(app, cast):
     page = cast.owner_browser.get("/organizations/acme/members").text
     cells = re.findall(r'<td class="two-factor">(\w+)</td>', page)
     assert cells == ["On", "Off"]  # the owner first, then Max
+
+
+def test_changing_the_policy_through_htmx_gets_hx_redirect(app, cast):
+    enable_totp(app, cast.owner)
+    response = cast.owner_browser.post(
+        SETTINGS, {"require_two_factor": "y"}, htmx=True, current=SETTINGS
+    )
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == SETTINGS
+    assert policy_of(app) is True
+
+
+def test_turning_the_policy_off_lets_members_back_in(app, cast):
+    require_two_factor(app, cast)
+    assert cast.owner_browser.post(SETTINGS, {}).status_code == 303
+    assert policy_of(app) is False
+    assert cast.member_browser.get("/organizations/acme/contacts").status_code == 200

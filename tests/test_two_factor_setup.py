@@ -136,3 +136,11 @@ def test_the_page_needs_a_session(client):
     response = client.get(PAGE)
     assert response.status_code == 303
     assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+def test_turning_off_through_htmx_gets_hx_redirect(app, signed_in, user):
+    enable_totp(app, user)
+    response = signed_in.post(f"{PAGE}/disable", htmx=True, current=PAGE)
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == PAGE
+    assert "Set up authenticator app" in signed_in.get(PAGE).text

@@ -45,10 +45,8 @@ def settings():
     return _settings_page()
 
 
-def _answer(result: ActionResult, message: str, *, codes: bool = False):
-    """Show new recovery codes in this answer; otherwise post/redirect/get with a flash."""
-    if result.ok and codes:
-        return _settings_page(recovery_codes=result.data)
+def _answer(result: ActionResult, message: str | None = None):
+    """Answer a settings post: post/redirect/get with a flash, or the page with the errors."""
     return respond(
         result,
         success_url=url_for(".settings"),
@@ -58,6 +56,13 @@ def _answer(result: ActionResult, message: str, *, codes: bool = False):
         ),
         render_success=False,
     )
+
+
+def _show_codes(result: ActionResult):
+    """Show new recovery codes in the answer to the post that made them: never again."""
+    if result.ok:
+        return _settings_page(recovery_codes=result.data)
+    return _answer(result)
 
 
 @bp.post("/settings/security/two-factor/setup")
@@ -74,13 +79,13 @@ def confirm():
 
     :raise 422: the code is wrong, or no setup is in progress.
     """
-    return _answer(actions.confirm_totp(request.form), "", codes=True)
+    return _show_codes(actions.confirm_totp(request.form))
 
 
 @bp.post("/settings/security/two-factor/recovery-codes")
 def regenerate_recovery_codes():
     """Replace the recovery codes and show the new ones once; needs sudo mode."""
-    return _answer(actions.regenerate_recovery_codes(request.form), "", codes=True)
+    return _show_codes(actions.regenerate_recovery_codes(request.form))
 
 
 @bp.post("/settings/security/two-factor/disable")
