@@ -6,7 +6,6 @@ The check and the record of the step are one conditional UPDATE, so two requests
 the same code cannot both win.
 """
 
-import base64
 import hashlib
 import hmac
 import re
@@ -28,9 +27,9 @@ RECOVERY_CODE_COUNT = 10
 #: Steps either side of now that are still accepted.
 VALID_WINDOW = 1
 _TOTP_CODE = re.compile(r"\d{6}")
-#: A recovery code is 128 random bits in base32: 26 characters, shown in groups of five.
-_RECOVERY_BYTES = 16
-_RECOVERY_LENGTH = 26
+#: A recovery code is 28 random base32 characters (140 bits), shown in seven groups of four.
+_RECOVERY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_RECOVERY_LENGTH = 28
 
 
 def new_secret() -> str:
@@ -110,12 +109,12 @@ def _normalize_recovery_code(code: str) -> str | None:
 
 
 def hash_recovery_code(code: str) -> str:
-    """Return the SHA-256 of a normalised recovery code: 128 random bits need no slow hash."""
+    """Return the SHA-256 of a normalised recovery code: 140 random bits need no slow hash."""
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
 
 def _format_recovery_code(value: str) -> str:
-    return "-".join(value[i : i + 5] for i in range(0, len(value), 5)).lower()
+    return "-".join(value[i : i + 4] for i in range(0, len(value), 4)).lower()
 
 
 def replace_recovery_codes(user_id: int) -> list[str]:
@@ -125,7 +124,7 @@ def replace_recovery_codes(user_id: int) -> list[str]:
     )
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
-        value = base64.b32encode(secrets.token_bytes(_RECOVERY_BYTES)).decode().rstrip("=")
+        value = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
         db.session.add(RecoveryCode(user_id=user_id, code_hash=hash_recovery_code(value)))
         codes.append(_format_recovery_code(value))
     return codes
