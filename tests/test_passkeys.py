@@ -11,8 +11,7 @@ from myapp.extensions import db
 from myapp.passkeys.models import Passkey, PasskeyChallenge
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
-from tests.test_sudo import age_sudo, sudo_at
+from tests.support import Browser, age_sudo, sudo_at
 from tests.webauthn_authenticator import SoftAuthenticator
 
 PAGE = "/settings/security/passkeys"

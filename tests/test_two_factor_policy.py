@@ -11,16 +11,11 @@ from sqlalchemy import select, update
 from myapp.extensions import db
 from myapp.organizations.models import Membership, Organization
 from tests import org_factories
-from tests.org_factories import contacts_of, make_cast
-from tests.test_sudo import age_sudo
+from tests.org_factories import contacts_of
+from tests.support import age_sudo
 from tests.two_factor_factories import enable_totp
 
 SETTINGS = "/organizations/acme/settings"
-
-
-@pytest.fixture
-def cast(app):
-    return make_cast(app)
 
 
 def require_two_factor(app, cast):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from myapp.extensions import db
 from myapp.two_factor.models import RecoveryCode, TotpCredential
-from tests.test_sudo import age_sudo
+from tests.support import age_sudo
 from tests.two_factor_factories import code, enable_totp
 
 PAGE = "/settings/security/two-factor"

@@ -4,7 +4,7 @@ from datetime import timedelta
 from html import unescape
 
 from myapp.database import utcnow
-from tests.test_sudo import age_sudo, sudo_at
+from tests.support import age_sudo, sudo_at
 from tests.two_factor_factories import code, enable_totp
 
 

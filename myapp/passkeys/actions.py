@@ -11,11 +11,11 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import NotFoundError, return_validation_errors
-from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
 from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.passkeys import ceremony
 from myapp.passkeys.forms import AddPasskeyForm, PasskeyNameForm, UsePasskeyForm
 from myapp.passkeys.models import Passkey

@@ -63,8 +63,7 @@ def add():
         result,
         success_url=url_for(".index"),
         flash_message=f"Passkey “{result.data}” added." if result.ok else None,
-        render=lambda r: _page(add_form=r.form),
-        render_success=False,
+        render_invalid=lambda r: _page(add_form=r.form),
     )
 
 
@@ -80,8 +79,7 @@ def rename(public_id: str):
         result,
         success_url=url_for(".index"),
         flash_message="Passkey renamed.",
-        render=lambda r: _page(rename_errors={public_id: r.form.name.errors}),
-        render_success=False,
+        render_invalid=lambda r: _page(rename_errors={public_id: r.form.name.errors}),
     )
 
 
@@ -112,13 +110,12 @@ def sign_in():
     return respond(
         result,
         success_url=next_value or url_for("organizations.index"),
-        render=lambda r: htmx.render(
+        render_invalid=lambda r: htmx.render(
             "auth/sign_in.html",
             form=SignInForm(formdata=None),
             passkey_form=r.form,
             next=next_value,
         ),
-        render_success=False,
     )
 
 
@@ -142,8 +139,7 @@ def second_factor():
         return respond(
             result,
             success_url=url_for("two_factor.sign_in"),
-            render=lambda r: second_step_page(passkey_form=r.form),
-            render_success=False,
+            render_invalid=lambda r: second_step_page(passkey_form=r.form),
         )
     return finish_second_step(result.data)
 
@@ -167,8 +163,7 @@ def sudo():
     return respond(
         result,
         success_url=next_value or url_for("organizations.index"),
-        render=lambda r: htmx.render(
+        render_invalid=lambda r: htmx.render(
             "auth/sudo.html", form=SudoForm(formdata=None), passkey_form=r.form, next=next_value
         ),
-        render_success=False,
     )

@@ -11,7 +11,6 @@ from sqlalchemy import delete, select, update
 
 from myapp.actions import ForbiddenError, return_validation_errors
 from myapp.auth import throttle
-from myapp.auth.forms import EmptyForm
 from myapp.auth.models import User
 from myapp.clients import (
     action_client,
@@ -21,6 +20,7 @@ from myapp.clients import (
 )
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.organizations.models import Organization
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, start_session

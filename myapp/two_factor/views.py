@@ -51,10 +51,9 @@ def _answer(result: ActionResult, message: str | None = None):
         result,
         success_url=url_for(".settings"),
         flash_message=message,
-        render=lambda r: _settings_page(
+        render_invalid=lambda r: _settings_page(
             confirm_form=r.form if "code" in (r.validation_errors or {}) else None, form=r.form
         ),
-        render_success=False,
     )
 
 
@@ -140,8 +139,7 @@ def sign_in():
             return respond(
                 result,
                 success_url=url_for(".sign_in"),
-                render=lambda r: second_step_page(form=r.form),
-                render_success=False,
+                render_invalid=lambda r: second_step_page(form=r.form),
             )
         return finish_second_step(result.data)
     if data.get_pending_options() is None:
@@ -161,10 +159,9 @@ def sudo_with_code():
         result,
         success_url=next_value or url_for("organizations.index"),
         flash_message="Confirmed. You can continue.",
-        render=lambda r: htmx.render(
+        render_invalid=lambda r: htmx.render(
             "auth/sudo.html", form=SudoForm(formdata=None), code_form=r.form, next=next_value
         ),
-        render_success=False,
     )
 
 
@@ -210,6 +207,5 @@ def update_organization_settings(slug):
         result,
         success_url=url_for(".organization_settings", slug=slug),
         flash_message=message,
-        render=lambda r: _policy_page(form=r.form),
-        render_success=False,
+        render_invalid=lambda r: _policy_page(form=r.form),
     )

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests import factories
-from tests.browser.test_contacts_workflow import watch_console
+from tests.support import watch_console
 
 pytestmark = [
     pytest.mark.browser,
