@@ -3,6 +3,7 @@ verification, single-use challenges bound to their purpose and origin), password
 second factor, sudo, the signature counter, and renaming and deleting."""
 
 from html import unescape
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -30,8 +31,9 @@ def passkeys(app) -> list[Passkey]:
 
 
 @pytest.fixture
-def authenticator():
-    return SoftAuthenticator()
+def authenticator(app):
+    """An authenticator used from the app's own origin (``PUBLIC_URL``)."""
+    return SoftAuthenticator(app.config["PUBLIC_URL"])
 
 
 @pytest.fixture
@@ -42,12 +44,12 @@ def registered(app, signed_in, authenticator):
 
 
 def test_registration_options_ask_for_a_discoverable_credential_with_user_verification(
-    signed_in, user
+    app, signed_in, user
 ):
     response = signed_in.post(f"{PAGE}/options")
     options = response.json
     assert response.mimetype == "application/json"
-    assert options["rp"]["id"] == "localhost"
+    assert options["rp"]["id"] == urlsplit(app.config["PUBLIC_URL"]).hostname
     assert options["authenticatorSelection"]["residentKey"] == "required"
     assert options["authenticatorSelection"]["userVerification"] == "required"
     assert options["user"]["name"] == user.email
@@ -92,7 +94,7 @@ def test_a_challenge_works_once(app, signed_in, authenticator):
 def test_a_challenge_is_bound_to_its_purpose(app, signed_in, authenticator):
     sign_in_options = signed_in.post("/sign-in/passkey/options").json
     forged = {
-        "rp": {"id": "localhost"},
+        "rp": {"id": urlsplit(app.config["PUBLIC_URL"]).hostname},
         "user": {"id": "AAAA"},
         "challenge": sign_in_options["challenge"],
     }
@@ -102,7 +104,7 @@ def test_a_challenge_is_bound_to_its_purpose(app, signed_in, authenticator):
 
 
 def test_an_answer_from_another_origin_is_refused(app, signed_in):
-    phishing = SoftAuthenticator(origin="https://myapp.example.evil")
+    phishing = SoftAuthenticator("https://myapp.example.evil")
     assert register(signed_in, phishing).status_code == 422
     assert passkeys(app) == []
 
@@ -176,7 +178,7 @@ def test_a_counter_that_does_not_move_forward_is_a_clone_and_refused(app, regist
 def test_an_unknown_passkey_cannot_sign_in(app, registered):
     browser = Browser(app)
     options = browser.post("/sign-in/passkey/options").json
-    stranger = SoftAuthenticator()
+    stranger = SoftAuthenticator(app.config["PUBLIC_URL"])
     assert (
         browser.post("/sign-in/passkey", {"credential": stranger.assert_(options)}).status_code
         == 422
@@ -206,7 +208,7 @@ def test_second_factor_options_need_a_pending_sign_in(app, client):
 
 def test_another_users_passkey_is_not_a_second_factor(app, registered, user):
     other = factories.make_user(app, email="other@example.com")
-    theirs = SoftAuthenticator()
+    theirs = SoftAuthenticator(app.config["PUBLIC_URL"])
     browser = Browser(app)
     browser.sign_in_as(other)
     register(browser, theirs)

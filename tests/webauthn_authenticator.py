@@ -27,9 +27,8 @@ def _b64(data: bytes) -> str:
 class SoftAuthenticator:
     """One authenticator holding one discoverable credential once ``register`` has run."""
 
-    def __init__(self, origin: str = "http://localhost:5000", rp_id: str = "localhost"):
+    def __init__(self, origin: str):
         self.origin = origin
-        self.rp_id = rp_id
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = secrets.token_bytes(32)
         self.user_handle: bytes | None = None
