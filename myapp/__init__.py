@@ -112,8 +112,10 @@ def register_blueprints(app: Flask) -> None:
     from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
     from myapp.organizations.views import bp as organizations_bp
+    from myapp.passkeys.views import bp as passkeys_bp
     from myapp.security.views import bp as security_bp
     from myapp.sessions.views import bp as sessions_api_bp
+    from myapp.two_factor.views import bp as two_factor_bp
 
     app.url_map.converters["id"] = RowIdConverter
     app.register_blueprint(health_bp)
@@ -123,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organizations_bp)
     app.register_blueprint(contacts_bp)
     app.register_blueprint(security_bp)
+    app.register_blueprint(two_factor_bp)
+    app.register_blueprint(passkeys_bp)
 
 
 def register_hooks(app: Flask) -> None:
@@ -141,5 +145,7 @@ def register_hooks(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from myapp.sessions.commands import sessions_cli
+    from myapp.two_factor.commands import two_factor_cli
 
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(two_factor_cli)

@@ -94,6 +94,11 @@ def from_environment() -> dict:
         "PASSWORD_RESET_LIMIT_PER_IP": env_int("PASSWORD_RESET_LIMIT_PER_IP", 20),
         #: Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
+        #: WebAuthn relying-party id; default: the host name of ``PUBLIC_URL``.
+        "WEBAUTHN_RP_ID": os.environ.get("WEBAUTHN_RP_ID") or None,
+        #: Comma-separated Fernet keys for TOTP secrets, newest first; default: derived from
+        #: ``SECRET_KEY``. Older keys still decrypt (see ``flask two-factor rotate-key``).
+        "TOTP_ENCRYPTION_KEYS": os.environ.get("TOTP_ENCRYPTION_KEYS") or None,
         # Flask's own cookie carries only the CSRF secret and flash messages; its name and
         # Secure flag follow COOKIE_SECURE (see ``apply_cookie_settings``).
         "SESSION_COOKIE_HTTPONLY": True,

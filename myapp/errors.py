@@ -22,8 +22,11 @@ MESSAGES = {
 CSRF_MESSAGE = "Your form expired or is missing its security token. Reload the page and try again."
 
 
-def render_error(status: int, message: str, headers=None):
-    """Return an error response in the shape this request expects."""
+def render_error(status: int, message: str, headers=None, link: tuple[str, str] | None = None):
+    """Return an error response in the shape this request expects.
+
+    ``link`` (url, text) adds the way out to the page and to the htmx partial.
+    """
     if request.path.startswith("/api/"):
         response = jsonify(error=message)
         response.status_code = status
@@ -34,6 +37,7 @@ def render_error(status: int, message: str, headers=None):
             status=status,
             status_code=status,
             message=message,
+            link=link,
         )
     for name, value in headers or ():
         if name.lower() != "content-type":

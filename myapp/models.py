@@ -3,17 +3,24 @@
 from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
 from myapp.organizations.models import Membership, Organization
+from myapp.passkeys.models import Passkey, PasskeyChallenge
 from myapp.security.models import SecurityEvent
 from myapp.sessions.models import UserSession
 from myapp.tokens import Token
+from myapp.two_factor.models import PendingSignIn, RecoveryCode, TotpCredential
 
 __all__ = [
     "AuthAttempt",
     "Contact",
     "Membership",
     "Organization",
+    "Passkey",
+    "PasskeyChallenge",
+    "PendingSignIn",
+    "RecoveryCode",
     "SecurityEvent",
     "Token",
+    "TotpCredential",
     "User",
     "UserSession",
 ]

@@ -1,9 +1,12 @@
 """A test client that behaves like a browser with htmx: CSRF tokens, htmx headers, sign-in."""
 
+from datetime import timedelta
+
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.sessions.lifecycle import start_session
 from myapp.sessions.models import UserSession
@@ -128,3 +131,33 @@ def assert_signed_out_to_sign_in(response, htmx: bool) -> None:
         assert response.headers["Location"] == "/sign-in"
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "session_token=;" in response.headers["Set-Cookie"]
+
+
+def age_sudo(app, hours=3) -> None:
+    """Move every session's password confirmation ``hours`` into the past (out of sudo mode)."""
+    with app.app_context():
+        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=hours)))
+        db.session.commit()
+
+
+def sudo_at(app):
+    """Return the sudo time of the (only) session."""
+    with app.app_context():
+        return db.session.scalar(select(UserSession.sudo_at))
+
+
+#: Logs every CSP violation to the console, where a browser test collects it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.log("CSP violation: " + e.violatedDirective + " " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+def watch_console(page) -> list[str]:
+    """Collect a Playwright page's console messages, CSP violations and page errors."""
+    messages: list[str] = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
+    return messages

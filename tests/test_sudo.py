@@ -2,23 +2,12 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.security.models import SecurityEvent
-from myapp.sessions.models import UserSession
-
-
-def age_sudo(app, hours=3):
-    with app.app_context():
-        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=hours)))
-        db.session.commit()
-
-
-def sudo_at(app):
-    with app.app_context():
-        return db.session.scalar(select(UserSession.sudo_at))
+from tests.support import age_sudo, sudo_at
 
 
 def test_sudo_page_needs_a_session(client):

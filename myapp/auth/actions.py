@@ -17,6 +17,8 @@ from myapp.forms import EmptyForm
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, end_session, start_session
 from myapp.sessions.models import UserSession
+from myapp.two_factor import pending as pending_sign_in
+from myapp.two_factor.factors import has_second_factor
 
 #: One answer for a wrong password and an unknown email, so neither tells which accounts exist.
 BAD_CREDENTIALS = "Incorrect email or password."
@@ -52,8 +54,11 @@ def sign_up(parsed_input, ctx):
 
 
 @action_client.metadata(action_name="sign_in").schema(SignInForm).action
-def sign_in(parsed_input, ctx):
+def sign_in(parsed_input, ctx, *, next_path: str | None = None):
     """Check the credentials and start a new session on this device.
+
+    With a second factor on the account, return instead the response that sends the browser
+    to that step (``next_path`` goes with it); failures stay counted until it succeeds.
 
     :raise TooManyRequests: this email or address failed too often; answered before the
         password is checked, whether or not the account exists.
@@ -66,6 +71,10 @@ def sign_in(parsed_input, ctx):
         if user is not None:
             record_event_now(user.id, "sign_in_failed")
         return_validation_errors(form_errors=[BAD_CREDENTIALS])
+    if has_second_factor(user.id):
+        response = pending_sign_in.begin(user.id, next_path)
+        db.session.commit()
+        return response
     throttle.forget_failed_sign_ins(email)
     auth_session = start_session(user)
     record_event(user.id, "sign_in")

@@ -50,7 +50,7 @@ def sign_in():
     """
     next_value = safe_next(request.values.get("next"))
     if request.method == "POST":
-        result = actions.sign_in(request.form)
+        result = actions.sign_in(request.form, next_path=next_value)
         return respond(
             result,
             success_url=_landing(next_value),

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from myapp.extensions import db
 from myapp.organizations.models import ROLE_ADMIN, SLUG_MAX_LENGTH, Membership, Organization
 from myapp.sessions import AuthSession, get_auth_context
+from myapp.two_factor.factors import has_second_factor_clause
 
 #: What a slug can look like; anything else is a 404 without a query.
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -31,6 +32,8 @@ _LOOKUP = (
         _memberships.c.id.label("membership_id"),
         _memberships.c.role,
         _memberships.c.is_owner,
+        _organizations.c.require_two_factor,
+        has_second_factor_clause(_memberships.c.user_id).label("has_second_factor"),
     )
     .join(_memberships, _memberships.c.organization_id == _organizations.c.id)
     .where(
@@ -47,6 +50,8 @@ class AuthOrganization:
     id: int
     slug: str
     name: str
+    #: Members without a second factor are refused every page and action (see two_factor).
+    require_two_factor: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +74,8 @@ class AuthOrganizationContext:
     session: AuthSession
     organization: AuthOrganization
     membership: AuthMembership
+    #: The organization requires two-factor and the signed-in user has no second factor.
+    second_factor_missing: bool = False
 
 
 _CACHE = "_auth_organization_context"
@@ -95,6 +102,11 @@ def get_auth_organization_context() -> AuthOrganizationContext:
     context = cache[slug]
     if context is None:
         abort(404)
+    if context.second_factor_missing:
+        # Imported here: the policy's error page renders templates of the two_factor feature.
+        from myapp.two_factor.policy import refuse_without_second_factor
+
+        refuse_without_second_factor(context.organization)
     return context
 
 
@@ -106,6 +118,12 @@ def _load(slug: str, auth_session: AuthSession) -> AuthOrganizationContext | Non
         return None
     return AuthOrganizationContext(
         session=auth_session,
-        organization=AuthOrganization(id=row.id, slug=row.slug, name=row.name),
+        organization=AuthOrganization(
+            id=row.id,
+            slug=row.slug,
+            name=row.name,
+            require_two_factor=bool(row.require_two_factor),
+        ),
         membership=AuthMembership(id=row.membership_id, role=row.role, is_owner=row.is_owner),
+        second_factor_missing=bool(row.require_two_factor) and not row.has_second_factor,
     )

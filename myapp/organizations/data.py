@@ -11,6 +11,7 @@ from myapp.extensions import db
 from myapp.organizations.context import get_auth_organization_context
 from myapp.organizations.models import Membership, Organization
 from myapp.sessions import get_auth_context
+from myapp.two_factor.factors import has_second_factor_clause
 
 #: Shown with the 403 of every members-management page and action.
 ADMINS_ONLY = "Only admins can manage members."
@@ -37,6 +38,8 @@ class Member:
     role: str
     is_owner: bool
     joined_at: datetime
+    #: Has an authenticator app or a passkey.
+    has_two_factor: bool
 
 
 def list_my_organizations() -> list[MyOrganization]:
@@ -68,9 +71,10 @@ def list_members() -> list[Member]:
             Membership.role,
             Membership.is_owner,
             Membership.created_at.label("joined_at"),
+            has_second_factor_clause(Membership.user_id).label("has_two_factor"),
         )
         .join(User, User.id == Membership.user_id)
         .where(Membership.organization_id == ctx.organization.id)
         .order_by(Membership.is_owner.desc(), User.name, Membership.id)
     )
-    return [Member(**row._mapping) for row in rows]
+    return [Member(**{**row._mapping, "has_two_factor": bool(row.has_two_factor)}) for row in rows]

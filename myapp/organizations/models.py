@@ -20,6 +20,8 @@ class Organization(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(SLUG_MAX_LENGTH), unique=True)
     name: Mapped[str] = mapped_column(String(ORGANIZATION_NAME_MAX_LENGTH))
+    #: Members without a second factor are refused every page and action of the organization.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

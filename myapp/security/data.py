@@ -11,7 +11,7 @@ from myapp.extensions import db
 from myapp.security.devices import device_label
 from myapp.security.models import EVENT_LABELS, SecurityEvent
 from myapp.sessions import get_auth_context
-from myapp.sessions.models import UserSession
+from myapp.sessions.models import AUTH_METHODS, UserSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class DeviceSession:
     created_at: datetime
     last_active_at: datetime
     is_current: bool
+    #: How the session was authenticated, in words ("Password and authenticator app").
+    signed_in_with: str
 
 
 def list_sessions() -> list[DeviceSession]:
@@ -40,6 +42,7 @@ def list_sessions() -> list[DeviceSession]:
             UserSession.ip,
             UserSession.created_at,
             UserSession.last_active_at,
+            UserSession.auth_method,
         )
         .where(
             UserSession.user_id == ctx.session.user.id,
@@ -58,6 +61,7 @@ def list_sessions() -> list[DeviceSession]:
             # is the one making the request, so it is active now, whatever the row says.
             last_active_at=now if row.id == ctx.session.id else row.last_active_at,
             is_current=row.id == ctx.session.id,
+            signed_in_with=AUTH_METHODS.get(row.auth_method, row.auth_method),
         )
         for row in rows
     ]

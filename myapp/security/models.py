@@ -25,6 +25,12 @@ EVENT_LABELS = {
     "email_change_requested": "Asked to change email address",
     "email_changed": "Changed email address",
     "password_reset": "Reset password",
+    "two_factor_enabled": "Turned on two-factor authentication",
+    "two_factor_disabled": "Turned off two-factor authentication",
+    "recovery_codes_regenerated": "Made new recovery codes",
+    "recovery_code_used": "Used a recovery code",
+    "passkey_added": "Added a passkey",
+    "passkey_removed": "Removed a passkey",
 }
 
 

@@ -41,18 +41,22 @@ def clear_expired_sessions(batch_size: int = BATCH_SIZE) -> int:
 
 @sessions_cli.command("clear-expired")
 def clear_expired_command() -> None:
-    """Delete expired sessions and links, old security activity and sign-in attempts (daily)."""
+    """Delete expired sessions, links and two-factor steps, old activity and attempts (daily)."""
     from myapp.auth.throttle import purge_old_attempts
+    from myapp.passkeys.ceremony import purge_expired_challenges
     from myapp.security.events import purge_old_events
     from myapp.tokens import purge_expired_tokens
+    from myapp.two_factor.pending import purge_expired
 
     count = clear_expired_sessions()
     click.echo(f"Deleted {count} expired session{'s' if count != 1 else ''}.")
     events = purge_old_events()
     attempts = purge_old_attempts()
     tokens = purge_expired_tokens()
+    steps = purge_expired() + purge_expired_challenges()
     db.session.commit()
     click.echo(
         f"Deleted {events} security events older than 90 days and {attempts} old sign-in attempts."
     )
     click.echo(f"Deleted {tokens} expired link{'s' if tokens != 1 else ''} (verification, reset).")
+    click.echo(f"Deleted {steps} expired two-factor steps and passkey challenges.")

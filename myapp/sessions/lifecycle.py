@@ -20,8 +20,10 @@ from myapp.sessions.tokens import hash_token, new_public_id, new_token
 USER_AGENT_MAX_LENGTH = 512
 
 
-def start_session(user) -> AuthSession:
+def start_session(user, auth_method: str = "password") -> AuthSession:
     """Create a brand-new session for ``user`` on this device and set its cookie.
+
+    ``auth_method`` records how the user proved who they are (see ``AUTH_METHODS``).
 
     A new random token is made every time; whatever token the browser held before (a planted
     one included) is never adopted. The CSRF secret is rotated with it, as Django's
@@ -44,6 +46,7 @@ def start_session(user) -> AuthSession:
         sudo_at=now,
         ip=client_ip(),
         user_agent=(request.user_agent.string or "")[:USER_AGENT_MAX_LENGTH] or None,
+        auth_method=auth_method,
     )
     db.session.add(row)
     db.session.flush()

@@ -8,6 +8,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from myapp.database import UTCDateTime, utcnow
 from myapp.extensions import db
 
+#: How a session can have been authenticated, in the words the security page shows.
+AUTH_METHODS = {
+    "password": "Password",
+    "totp": "Password and authenticator app",
+    "recovery_code": "Password and recovery code",
+    "passkey": "Passkey",
+}
+
 
 class UserSession(db.Model):
     """A sign-in session. The raw token lives only in the browser; this row keeps its SHA-256."""
@@ -27,6 +35,8 @@ class UserSession(db.Model):
     sudo_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))
+    #: How this session was authenticated: one of ``AUTH_METHODS``.
+    auth_method: Mapped[str] = mapped_column(String(16), default="password")
 
     def __repr__(self) -> str:
         return f"<UserSession {self.public_id} user={self.user_id}>"

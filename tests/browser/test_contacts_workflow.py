@@ -4,26 +4,13 @@ still works, and the strict Content-Security-Policy is never violated."""
 
 import pytest
 
+from tests.support import watch_console
+
 pytestmark = pytest.mark.browser
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright not installed: `pip install -r requirements-dev.txt`"
 ).expect
-
-#: Logs every CSP violation to the console, where the test collects it.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  console.log("CSP violation: " + e.violatedDirective + " " + e.sourceFile + ":" + e.lineNumber);
-});
-"""
-
-
-def watch_console(page) -> list[str]:
-    messages: list[str] = []
-    page.add_init_script(REPORT_CSP_VIOLATIONS)
-    page.on("console", lambda message: messages.append(message.text))
-    page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
-    return messages
 
 
 def sign_up(page, base: str, email: str) -> None:

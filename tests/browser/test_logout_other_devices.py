@@ -19,7 +19,7 @@ PAGE = "/settings/security"
 def sign_in_through_the_form(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_log_out_other_devices(browser, live_server, user, screenshots_dir):

@@ -60,10 +60,10 @@ def test_forgot_password_mail_new_password_sign_in(
 
         page.get_by_label("Email").fill(user.email)
         page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         expect(page.locator(".form-errors")).to_contain_text("Incorrect email or password.")
         page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        page.get_by_role("button", name="Sign in", exact=True).click()
         expect(page).to_have_url(f"{live_server}/organizations")
 
         # The notice about the change arrived too, and the used link is dead.

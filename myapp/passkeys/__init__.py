@@ -1,0 +1,1 @@
+"""Passkeys: WebAuthn registration, passwordless sign-in, second factor and sudo mode."""
