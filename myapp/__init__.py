@@ -99,6 +99,8 @@ def register_extensions(app: Flask) -> None:
 
     app.session_interface = LazyCookieSessionInterface()
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's teardown, so it runs first (teardowns run in reverse).
+    app.teardown_appcontext(lambda _error: database.discard_session())
     migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
     # Before CSRFProtect's hook, which is the first to parse the form.
     app.before_request(inputs.reject_undecodable_form)

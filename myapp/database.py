@@ -6,11 +6,13 @@ from datetime import UTC, datetime
 from flask import has_request_context
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 from werkzeug.exceptions import ServiceUnavailable
 from werkzeug.routing import IntegerConverter
+
+from myapp.extensions import db
 
 #: Largest value of an ``INTEGER`` primary key on PostgreSQL (SQLite's reach 2**63 - 1).
 ROW_ID_MAX = 2**31 - 1
@@ -163,3 +165,18 @@ def engine_options(config) -> dict:
         connect_args["prepare_threshold"] = None
     options["connect_args"] = connect_args
     return options
+
+
+def discard_session() -> None:
+    """End the request's SQLAlchemy session without letting a dead server turn into an error.
+
+    Ending a session rolls its transaction back, a round trip. When PostgreSQL or PgBouncer
+    went away after the response was built, that ROLLBACK fails; raised from the app-context
+    teardown it would replace a finished 200 with gunicorn's bare 500. The connection is
+    already invalidated by then (a disconnect), so dropping the session is all that is left.
+    """
+    try:
+        db.session.remove()
+    except (DatabaseUnavailable, DBAPIError):
+        db.session().invalidate()
+        db.session.remove()

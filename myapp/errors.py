@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from myapp import htmx
-from myapp.database import DatabaseUnavailable
+from myapp.database import DatabaseUnavailable, discard_session
 from myapp.extensions import db
 
 #: What a person reads for each status, where werkzeug's wording is too technical.
@@ -76,7 +76,7 @@ def handle_database_unavailable(error: DatabaseUnavailable):
     """
     from myapp.sessions.lookup import replace_deduped_auth
 
-    db.session.rollback()
+    discard_session()
     replace_deduped_auth(None)
     return render_error(503, MESSAGES[503], error.get_headers())
 
