@@ -131,7 +131,8 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
     pending_id, next_path = step.id, step.next_path
     user = db.session.get(User, step.user_id)
     email, ip = user.email, client_ip()
-    throttle.check_sign_in_allowed(email, ip)
+    # Counted before the code is checked, like a password: a right code takes it out again.
+    throttle.count_password_check(email, ip)
     code = parsed_input["code"]
     method, codes_left = None, None
     if totp.verify_totp(user.id, code):
@@ -143,7 +144,6 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
         # A conditional UPDATE that matched nothing still holds SQLite's write lock: release
         # it before the failure is written on another connection.
         db.session.rollback()
-        throttle.record_failed_sign_in(email, ip)
         record_event_now(user.id, "sign_in_failed")
         failures = pending.count_failure(pending_id)
         if failures >= pending.MAX_FAILED_CODES:
@@ -171,18 +171,19 @@ def complete_sign_in(user, method: str, pending_id: int) -> None:
 def confirm_sudo_with_code(parsed_input, ctx) -> None:
     """Enter sudo mode with a code from the authenticator app instead of the password."""
     user_id, email = ctx.session.user.id, ctx.session.user.email
-    ip = client_ip()
-    throttle.check_sign_in_allowed(email, ip)
+    check_id = throttle.count_password_check(email, client_ip(), session_id=ctx.session.id)
     if not totp.verify_totp(user_id, parsed_input["code"]):
         db.session.rollback()  # release SQLite's write lock before writing the failure
-        throttle.record_failed_sign_in(email, ip)
-        record_event_now(user_id, "sign_in_failed")
+        record_event_now(user_id, "sudo_failed")
         return_validation_errors({"code": [WRONG_CODE]})
     db.session.execute(
         update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())
     )
     record_event(user_id, "sudo_confirmed")
     db.session.commit()
+    # After the commit: the code's UPDATE holds SQLite's write lock until then, and the
+    # throttle writes on a connection of its own.
+    throttle.forget_password_check(check_id)
 
 
 OWNER_NEEDS_SECOND_FACTOR = (
