@@ -95,3 +95,7 @@ def test_microsoft_multi_tenant_issuer_is_filled_in_from_the_tenant_id():
     assert not issuer_is_valid(
         MICROSOFT_COMMON, {"iss": "https://evil.example/v2.0", "tid": TENANT}
     )
+
+
+def test_without_providers_forms_lead_only_to_this_site(client):
+    assert "form-action 'self';" in client.get("/sign-in").headers["Content-Security-Policy"]

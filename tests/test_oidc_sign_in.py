@@ -297,3 +297,9 @@ def test_the_provider_login_page_is_the_real_one(oidc_provider, client):
         at_provider.http.close()
     assert page.url.startswith(f"{oidc_provider.issuer}/interaction/")
     assert 'name="login"' in page.text
+
+
+def test_the_csp_lets_the_buttons_lead_to_the_provider(client, oidc_provider):
+    """Browsers check form-action on the redirect after a post: the provider must be allowed."""
+    csp = client.get("/sign-in").headers["Content-Security-Policy"]
+    assert f"form-action 'self' {oidc_provider.issuer};" in csp

@@ -9,6 +9,7 @@ with a missing setting stops the app from starting rather than failing at the fi
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
@@ -99,7 +100,15 @@ def init_app(app: Flask) -> bool:
             client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "default_timeout": 10},
         )
     app.extensions[_EXTENSION] = (providers, oauth)
+    # The provider buttons' posts end in a redirect to the provider's sign-in page, which the
+    # CSP's form-action must allow. Providers serve it from the issuer's origin.
+    app.config["CSP_FORM_ACTION_ORIGINS"] = sorted({_origin(p.issuer) for p in providers.values()})
     return True
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def configured() -> list[Provider]:
