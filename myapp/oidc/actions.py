@@ -10,10 +10,10 @@ confirmed their password, and unlinking never leaves an account without a way to
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from myapp.actions import ActionError, NotFoundError, PreconditionFailedError
+from myapp.actions import ActionError, ForbiddenError, NotFoundError, PreconditionFailedError
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import (
     EMAIL_MAX_LENGTH,
@@ -32,6 +32,7 @@ from myapp.oidc.models import Identity
 from myapp.oidc.providers import Provider
 from myapp.security.events import record_event
 from myapp.sessions.lifecycle import start_session
+from myapp.sessions.models import UserSession
 
 
 class AccountExistsError(ActionError):
@@ -221,6 +222,55 @@ def unlink(parsed_input, ctx, *, provider_name: str) -> Provider:
     record_event(user.id, "identity_unlinked")
     db.session.commit()
     return provider
+
+
+@auth_action_client.metadata(action_name="oidc_start_sudo").schema(EmptyForm).action
+def start_sudo(parsed_input, ctx, *, provider_name: str, next_path: str | None) -> str:
+    """Start confirming it is the owner with a linked provider; return the provider's URL.
+
+    For accounts without a password this is the only way into sudo mode short of signing in
+    again. The provider is asked to make the user sign in afresh.
+
+    :raise NotFoundError: the provider is not configured or not linked to this account.
+    """
+    provider = _provider(provider_name)
+    if _identity_of(ctx.session.user.id, provider.name) is None:
+        raise NotFoundError()
+    return flow.begin(
+        provider,
+        purpose=flow.SUDO,
+        next_path=next_path,
+        session_public_id=ctx.session.public_id,
+    )
+
+
+@auth_action_client.metadata(action_name="oidc_finish_sudo").schema(CallbackForm).action
+def finish_sudo(parsed_input, ctx, *, provider_name: str) -> str | None:
+    """Enter sudo mode on this session if the provider signed in this account's identity.
+
+    Return the page to go back to.
+
+    :raise FlowError: the answer fails a check, was started by another session, or the
+        provider did not make the user sign in again.
+    :raise ForbiddenError: the provider signed in an identity that is not this account's.
+    """
+    provider = _provider(provider_name)
+    who, started = flow.complete(provider, parsed_input, purpose=flow.SUDO)
+    if started.session_public_id != ctx.session.public_id:
+        raise flow.FlowError()
+    owner = db.session.scalar(
+        select(Identity.user_id).where(
+            Identity.provider == who.provider, Identity.subject == who.subject
+        )
+    )
+    if owner != ctx.session.user.id:
+        raise ForbiddenError(f"That {provider.label} account is not the one linked to yours.")
+    db.session.execute(
+        update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())
+    )
+    record_event(ctx.session.user.id, "sudo_confirmed")
+    db.session.commit()
+    return started.next_path
 
 
 def _identity_of(user_id: int, provider_name: str) -> Identity | None:

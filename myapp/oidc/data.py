@@ -55,3 +55,8 @@ def list_connections() -> list[Connection]:
         )
         for p in configured
     ]
+
+
+def list_linked_providers() -> list[Connection]:
+    """Return the configured providers linked to the signed-in user (to confirm sudo with)."""
+    return [c for c in list_connections() if c.linked]

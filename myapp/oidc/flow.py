@@ -33,9 +33,13 @@ FLOW_KEY = "oidc_flow"
 #: Seconds a started flow may take at the provider before its answer is refused.
 FLOW_MAX_AGE = 10 * 60
 
-#: What the flow is for: signing in (or up), or linking a provider to the signed-in account.
+#: What the flow is for: signing in (or up), linking a provider to the signed-in account, or
+#: confirming it is still the account's owner before a sensitive action (sudo mode).
 SIGN_IN = "sign_in"
 LINK = "link"
+SUDO = "sudo"
+#: Seconds of clock difference allowed between the provider's ``auth_time`` and ours.
+CLOCK_SKEW = 60
 
 INVALID_CALLBACK = (
     "This sign-in could not be completed: it was already used, started in another browser, "
@@ -70,6 +74,8 @@ class ProviderUser:
     #: True only when the provider said ``email_verified: true`` (the JSON boolean).
     email_verified: bool
     name: str | None
+    #: When the user last entered their credentials at the provider (``auth_time``), if said.
+    authenticated_at: int | None = None
 
 
 def begin(
@@ -81,13 +87,17 @@ def begin(
 ) -> str:
     """Start a flow in this browser and return the provider's authorization URL.
 
+    For ``SUDO`` the provider is asked to make the user sign in again (``prompt=login``,
+    ``max_age=0``), and ``complete`` checks that it did.
+
     :raise ActionError: the provider's discovery document cannot be fetched (503).
     """
     state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
     redirect_uri = url_for("oidc.callback", name=provider.name, _external=True)
+    extra = {"prompt": "login", "max_age": 0} if purpose == SUDO else {}
     try:
         authorization = providers.client(provider.name).create_authorization_url(
-            redirect_uri, state=state, nonce=nonce, code_verifier=verifier
+            redirect_uri, state=state, nonce=nonce, code_verifier=verifier, **extra
         )
     except requests.RequestException:
         raise _unreachable(provider) from None
@@ -134,8 +144,11 @@ def complete(provider: Provider, answer: dict, *, purpose: str) -> tuple[Provide
     try:
         metadata = client.load_server_metadata()
         # RFC 9207: a provider that names itself in the answer must name the right issuer.
-        if answer.get("iss") and answer["iss"] != metadata["issuer"]:
-            raise FlowError()
+        # (A multi-tenant issuer template is checked in the ID token instead, with its tid.)
+        issuer = metadata["issuer"]
+        if answer.get("iss") and providers.TENANT_PLACEHOLDER not in issuer:
+            if answer["iss"] != issuer:
+                raise FlowError()
         token = client.fetch_access_token(
             redirect_uri=started["redirect_uri"],
             code=answer["code"],
@@ -149,15 +162,15 @@ def complete(provider: Provider, answer: dict, *, purpose: str) -> tuple[Provide
             claims_options={
                 "iss": {
                     "essential": True,
-                    "validate": lambda claims, _: providers.issuer_is_valid(
-                        metadata["issuer"], claims
-                    ),
+                    "validate": lambda claims, _: providers.issuer_is_valid(issuer, claims),
                 },
                 "aud": {"essential": True, "values": [provider.client_id]},
                 "nonce": {"essential": True},
             },
         )
         user = _provider_user(provider, claims)
+        if purpose == SUDO and not _signed_in_again(user, started["started_at"]):
+            raise FlowError(f"{provider.label} did not ask you to sign in again. Try again.")
         if user.email is None and metadata.get("userinfo_endpoint"):
             user = _with_userinfo(provider, user, client.userinfo(token=token))
     except (AuthlibBaseError, JoseError, KeyError, ValueError):
@@ -185,13 +198,20 @@ def _matches(started, provider: Provider, state: str | None, purpose: str) -> bo
 
 def _provider_user(provider: Provider, claims) -> ProviderUser:
     email = claims.get("email")
+    auth_time = claims.get("auth_time")
     return ProviderUser(
         provider=provider.name,
         subject=str(claims["sub"]),
         email=email if isinstance(email, str) and email else None,
         email_verified=claims.get("email_verified") is True,
         name=claims.get("name") if isinstance(claims.get("name"), str) else None,
+        authenticated_at=auth_time if isinstance(auth_time, int) else None,
     )
+
+
+def _signed_in_again(user: ProviderUser, started_at: int) -> bool:
+    """Return whether the user entered their credentials at the provider during this flow."""
+    return user.authenticated_at is not None and user.authenticated_at >= started_at - CLOCK_SKEW
 
 
 def _with_userinfo(provider: Provider, user: ProviderUser, userinfo) -> ProviderUser:
@@ -205,6 +225,7 @@ def _with_userinfo(provider: Provider, user: ProviderUser, userinfo) -> Provider
         email=found.email,
         email_verified=found.email_verified,
         name=user.name or found.name,
+        authenticated_at=user.authenticated_at,
     )
 
 

@@ -20,7 +20,11 @@ bp = Blueprint("oidc", __name__)
 @bp.app_context_processor
 def inject_providers():
     # Templates ask only when they render the buttons or the connected accounts.
-    return {"oidc_providers": providers.configured, "oidc_connections": data.list_connections}
+    return {
+        "oidc_providers": providers.configured,
+        "oidc_connections": data.list_connections,
+        "oidc_linked_providers": data.list_linked_providers,
+    }
 
 
 def _provider_or_404(name: str) -> Provider:
@@ -60,8 +64,11 @@ def callback(name: str):
         provider account belongs to someone else.
     """
     provider = _provider_or_404(name)
-    if flow.pending_purpose(provider) == flow.LINK:
+    purpose = flow.pending_purpose(provider)
+    if purpose == flow.LINK:
         return _finish_link(provider)
+    if purpose == flow.SUDO:
+        return _finish_sudo(provider)
     result = actions.finish_sign_in(request.args, provider_name=name)
     if result.validation_errors is not None:
         abort(400, flow.INVALID_CALLBACK)
@@ -92,6 +99,30 @@ def _finish_link(provider: Provider):
         result,
         success_url=url_for("security.index"),
         flash_message=f"{provider.label} is linked. You can sign in with it from now on.",
+    )
+
+
+def _finish_sudo(provider: Provider):
+    result = actions.finish_sudo(request.args, provider_name=provider.name)
+    if result.validation_errors is not None:
+        abort(400, flow.INVALID_CALLBACK)
+    return respond(
+        result,
+        success_url=(result.ok and safe_next(result.data)) or url_for("organizations.index"),
+        flash_message="Confirmed. You can continue.",
+    )
+
+
+@bp.post("/sudo/<name>")
+def sudo(name: str):
+    """Confirm it is the owner by signing in again at linked provider ``name`` (sudo mode).
+
+    :raise 404: no such provider, or not linked to this account.
+    """
+    _provider_or_404(name)
+    next_value = safe_next(request.values.get("next"))
+    return _leave_for_provider(
+        actions.start_sudo(request.form, provider_name=name, next_path=next_value)
     )
 
 
