@@ -161,6 +161,18 @@ def test_next_is_honoured_and_checked(client, other_client):
     assert other_client.get(callback).headers["Location"] == "/organizations"
 
 
+@pytest.mark.settings(SIGN_UP_LIMIT_PER_IP=1)
+def test_sign_ups_through_the_provider_count_toward_the_per_address_limit(app, client):
+    client.get(through_provider(client, "first@example.org"))
+    second = Browser(app)
+    response = second.get(through_provider(second, "second@example.org"))
+    assert_refused(response, 429)
+    assert [email for email, _ in users(app)] == ["first@example.org"]
+    # Returning users are not sign-ups.
+    third = Browser(app)
+    assert third.get(through_provider(third, "first@example.org")).status_code == 303
+
+
 def test_the_email_can_come_from_the_userinfo_endpoint(app, client):
     client.get(through_provider(client, "uma+userinfo@example.org"))
     assert signed_in_as(client) == "uma+userinfo@example.org"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import ActionError, ForbiddenError, NotFoundError, PreconditionFailedError
+from myapp.auth import throttle
 from myapp.auth.forms import EmptyForm
 from myapp.auth.models import (
     EMAIL_MAX_LENGTH,
@@ -31,7 +32,7 @@ from myapp.oidc.forms import CallbackForm
 from myapp.oidc.models import Identity
 from myapp.oidc.providers import Provider
 from myapp.security.events import record_event
-from myapp.sessions.lifecycle import start_session
+from myapp.sessions.lifecycle import client_ip, start_session
 from myapp.sessions.models import UserSession
 
 
@@ -92,7 +93,10 @@ def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn:
 
 
 def _create_account(provider: Provider, who: flow.ProviderUser) -> User:
-    """Create a user without a password and link ``who`` to it; refuse a taken email."""
+    """Create a user without a password and link ``who`` to it; refuse a taken email.
+
+    :raise TooManyRequests: this address created too many accounts within the hour.
+    """
     email = _usable_email(who.email)
     if email is None:
         raise ActionError(
@@ -104,6 +108,10 @@ def _create_account(provider: Provider, who: flow.ProviderUser) -> User:
     )
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise account_exists
+    # The same per-address limit as the sign-up form: provider accounts are cheap to make too.
+    ip = client_ip()
+    throttle.check_sign_up_allowed(ip)
+    throttle.record_sign_up(ip)
     name = (who.name or email.split("@")[0]).strip()[:NAME_MAX_LENGTH] or email
     user = User(name=name, email=email, password_hash=UNUSABLE_PASSWORD)
     db.session.add(user)
