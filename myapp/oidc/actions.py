@@ -1,10 +1,10 @@
-"""Sign in with a provider, and link or unlink one: the writes, each through an action client.
+"""Sign in with a provider, link or unlink one, or confirm sudo mode with one: the writes.
 
 The linking policy (SECURITY.md): a provider signs in only the user its (provider, subject)
 pair is linked to. A first sign-in creates an account only when no account has that email;
 otherwise it is refused, because an email from a provider proves nothing about who owns the
-account here. Linking happens only from the security settings of a signed-in user who
-confirmed their password, and unlinking never leaves an account without a way to sign in.
+account here. Linking happens only from the security settings of a signed-in user in sudo
+mode, and unlinking never leaves an account without a way to sign in.
 """
 
 from dataclasses import dataclass
@@ -84,7 +84,7 @@ def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn:
         user = _create_account(provider, who)
     else:
         user = db.session.get(User, identity.user_id)
-        identity.email = who.email or identity.email
+        identity.email = _usable_email(who.email) or identity.email
         identity.last_used_at = utcnow()
     start_session(user)
     record_event(user.id, "sign_up" if created else "sign_in")

@@ -35,9 +35,12 @@ def _provider_or_404(name: str) -> Provider:
 
 
 def _leave_for_provider(result: ActionResult):
-    """Send the browser to the provider's authorization URL the action returned."""
+    """Send the browser to the provider's authorization URL the action returned.
+
+    :raise HTTPException: the action refused (404 unknown provider, 503 unreachable).
+    """
     if not result.ok:
-        return respond(result, success_url=url_for("auth.sign_in"))
+        abort(result.status, description=result.server_error)
     return htmx.redirect(result.data)
 
 
@@ -57,7 +60,7 @@ def start(name: str):
 
 @bp.get("/sign-in/<name>/callback")
 def callback(name: str):
-    """Finish the flow this browser started with provider ``name``: sign in, or link.
+    """Finish the flow this browser started with provider ``name``: sign in, link, or sudo.
 
     :raise 400: the answer is forged, replayed, from another browser, or fails a check.
     :raise 409: no account is linked and one already has the email, or (linking) the
