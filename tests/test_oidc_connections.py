@@ -1,5 +1,6 @@
 """Connected accounts on the security page: linking and unlinking providers, in sudo mode."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -229,3 +230,30 @@ def test_unlinking_a_provider_that_is_not_linked_is_not_found(signed_in):
 def test_signed_out_visitors_cannot_link_or_unlink(client):
     assert client.post(LINK).headers["Location"].startswith("/sign-in")
     assert client.post(UNLINK).headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.oidc("test", "second")
+def test_two_unlinks_at_once_never_remove_the_last_way_in(app, provider_only):
+    """Two devices each unlink a different provider at the same moment: one must be refused."""
+    factories.make_identity(app, provider_only, provider="second", subject="pat")
+    devices = [Browser(app), Browser(app)]
+    for device in devices:
+        device.sign_in_as(provider_only)
+    urls = [UNLINK, f"{PAGE}/connections/second/unlink"]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def unlink(device, url):
+        data = {"csrf_token": device.csrf_token()}
+        barrier.wait()
+        statuses.append(device.post(url, data, csrf=False).status_code)
+
+    threads = [
+        threading.Thread(target=unlink, args=pair) for pair in zip(devices, urls, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [303, 409]
+    assert len(linked(app, provider_only)) == 1

@@ -10,7 +10,7 @@ mode, and unlinking never leaves an account without a way to sign in.
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import ActionError, ForbiddenError, NotFoundError, PreconditionFailedError
@@ -208,25 +208,31 @@ def unlink(parsed_input, ctx, *, provider_name: str) -> Provider:
     :raise PreconditionFailedError: the account has no password and no other provider.
     """
     provider = _provider(provider_name)
-    # Lock the user's row: two unlinks at once must not both see the other provider remain.
+    # Two unlinks at once must not each see the other provider remain and both go through.
+    # PostgreSQL: the user's row is locked until commit. SQLite: the DELETE below checks for
+    # the other way in within its own statement, which SQLite runs under its write lock.
     user = db.session.scalar(select(User).where(User.id == ctx.session.user.id).with_for_update())
     identity = _identity_of(user.id, provider.name)
     if identity is None:
         raise NotFoundError()
-    other_ways = db.session.scalar(
-        select(func.count(Identity.id)).where(
-            Identity.user_id == user.id,
-            Identity.id != identity.id,
-            # A provider no longer configured cannot sign anyone in.
-            Identity.provider.in_([p.name for p in providers.configured()]),
+    statement = delete(Identity).where(Identity.id == identity.id)
+    if not has_password(user.password_hash):
+        another_way_in = (
+            select(Identity.id)
+            .where(
+                Identity.user_id == user.id,
+                Identity.id != identity.id,
+                # A provider no longer configured cannot sign anyone in.
+                Identity.provider.in_([p.name for p in providers.configured()]),
+            )
+            .exists()
         )
-    )
-    if not has_password(user.password_hash) and not other_ways:
+        statement = statement.where(another_way_in)
+    if db.session.execute(statement).rowcount != 1:
         raise PreconditionFailedError(
             f"{provider.label} is the only way to sign in to this account. Set a password "
             "first (use “Forgot your password?” on the sign-in page), then unlink it."
         )
-    db.session.delete(identity)
     record_event(user.id, "identity_unlinked")
     db.session.commit()
     return provider
