@@ -93,6 +93,14 @@ def test_a_signed_in_user_links_a_provider_and_then_signs_in_with_it(app, signed
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_link_sends_the_browser_to_the_provider(signed_in, oidc_provider, htmx):
+    response = signed_in.post(LINK, htmx=htmx, current=PAGE)
+    assert response.status_code == (200 if htmx else 303)
+    target = response.headers["HX-Redirect"] if htmx else response.headers["Location"]
+    assert target.startswith(f"{oidc_provider.issuer}/auth?")
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_linking_needs_sudo_mode(app, signed_in, user, htmx):
     age_sudo(app)
     response = signed_in.post(LINK, htmx=htmx, current=PAGE)

@@ -45,9 +45,12 @@ def test_the_sudo_page_offers_no_provider_that_is_not_linked(signed_in):
     assert signed_in.post(SUDO_START).status_code == 404
 
 
-def test_the_provider_is_asked_to_make_the_user_sign_in_again(stale_provider_user):
-    response = stale_provider_user.post(SUDO_START)
-    query = parse_qs(urlsplit(response.headers["Location"]).query)
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_the_provider_is_asked_to_make_the_user_sign_in_again(stale_provider_user, htmx):
+    response = stale_provider_user.post(SUDO_START, htmx=htmx, current="/sudo")
+    assert response.status_code == (200 if htmx else 303)
+    target = response.headers["HX-Redirect"] if htmx else response.headers["Location"]
+    query = parse_qs(urlsplit(target).query)
     assert query["prompt"] == ["login"]
     assert query["max_age"] == ["0"]
 
