@@ -50,4 +50,4 @@ bench: $(BIN)/.installed  ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:  ## Start over: remove the venv, the development database and key, test output
-	rm -rf $(VENV) instance test-artifacts bench/out
+	rm -rf $(VENV) instance test-artifacts bench/out $(OIDC_PROVIDER)/node_modules
