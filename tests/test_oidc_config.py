@@ -4,7 +4,6 @@ import pytest
 
 from myapp import create_app
 from myapp.oidc.providers import from_config, issuer_is_valid
-from tests.conftest import base_settings
 
 MICROSOFT_COMMON = "https://login.microsoftonline.com/{tenantid}/v2.0"
 TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -74,9 +73,9 @@ def test_a_generic_provider_names_its_issuer_and_may_name_its_label():
     ],
     ids=["generic without issuer", "missing secret", "bad name", "repeated"],
 )
-def test_an_incomplete_configuration_stops_the_app_from_starting(database_url, settings, message):
+def test_an_incomplete_configuration_stops_the_app_from_starting(settings, message):
     with pytest.raises(RuntimeError, match=message):
-        create_app({**base_settings(database_url), **settings})
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **settings})
 
 
 def test_the_issuer_must_be_the_one_discovery_names():

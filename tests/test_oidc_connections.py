@@ -1,19 +1,16 @@
 """Connected accounts on the security page: linking and unlinking providers, in sudo mode."""
 
 import threading
-from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.oidc.models import Identity
 from myapp.security.models import SecurityEvent
-from myapp.sessions.models import UserSession
 from tests import factories
 from tests.oidc_support import LABEL, through_provider
-from tests.support import Browser
+from tests.support import Browser, age_sudo
 
 pytestmark = pytest.mark.oidc
 
@@ -35,12 +32,6 @@ def linked(app, user) -> list[tuple[str, str]]:
 def events(app) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(select(SecurityEvent.kind).order_by(SecurityEvent.id)))
-
-
-def age_sudo(app):
-    with app.app_context():
-        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=3)))
-        db.session.commit()
 
 
 @pytest.fixture

@@ -1,17 +1,12 @@
 """Sudo mode by signing in again at a linked provider: the way in without a password."""
 
-from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import update
 
-from myapp.database import utcnow
-from myapp.extensions import db
-from myapp.sessions.models import UserSession
 from tests import factories
 from tests.oidc_support import LABEL, through_provider
-from tests.support import Browser
+from tests.support import Browser, age_sudo
 
 pytestmark = pytest.mark.oidc
 
@@ -27,9 +22,7 @@ def stale_provider_user(app):
     factories.make_identity(app, user, subject="pat@example.org")
     device = Browser(app)
     device.sign_in_as(user)
-    with app.app_context():
-        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=3)))
-        db.session.commit()
+    age_sudo(app)
     return device
 
 

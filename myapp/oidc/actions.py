@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import ActionError, ForbiddenError, NotFoundError, PreconditionFailedError
 from myapp.auth import throttle
-from myapp.auth.forms import EmptyForm
 from myapp.auth.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -27,6 +26,7 @@ from myapp.auth.passwords import has_password
 from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.forms import EmptyForm
 from myapp.oidc import flow, providers
 from myapp.oidc.forms import CallbackForm
 from myapp.oidc.models import Identity

@@ -6,7 +6,7 @@ and ``hx-boost="false"``: the browser itself must navigate to the provider (an h
 cannot follow a redirect to another site), and its cookie must carry the flow's secrets back.
 """
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
@@ -149,17 +149,12 @@ def unlink(name: str):
     provider = _provider_or_404(name)
     result = actions.unlink(request.form, provider_name=name)
     message = f"{provider.label} is unlinked." if result.ok else None
-    if result.status == 409 and htmx.is_swap():
-        # The swap target stays in place and shows why, as the security page's lists do.
-        return _connections(status=409, error=result.server_error)
     return respond(
         result,
         success_url=url_for("security.index"),
-        render=lambda r: _connections(message=message),
         flash_message=message,
+        # A real swap gets the list back, with the message or, on a refusal, the reason.
+        render_swap=lambda r: render_template(
+            "oidc/_connections.html", message=message, error=r.server_error
+        ),
     )
-
-
-def _connections(status: int = 200, **notice):
-    """Render the connected accounts alone: only real swaps get here (others get a 303)."""
-    return htmx.render("oidc/_connections.html", status=status, **notice)
