@@ -115,7 +115,7 @@ def app(request, database_url, _schema, smtp_server):
 @pytest.fixture(scope="session")
 def oidc_provider():
     """The real OpenID provider (node oidc-provider), started once per run."""
-    provider = start_provider([callback_url(name) for name in PROVIDER_NAMES])
+    provider = start_provider([callback_url(PUBLIC_URL, name) for name in PROVIDER_NAMES])
     yield provider
     provider.stop()
 

@@ -29,9 +29,9 @@ LABEL = "Test ID"
 PROVIDER_NAMES = (NAME, "second")
 
 
-def callback_url(name: str = NAME) -> str:
-    """Return the app's callback URL for provider ``name`` (``SERVER_NAME`` is ``localhost``)."""
-    return f"http://localhost/sign-in/{name}/callback"
+def callback_url(public_url: str, name: str = NAME) -> str:
+    """Return the app's callback URL for provider ``name``: built from ``PUBLIC_URL``."""
+    return f"{public_url}/sign-in/{name}/callback"
 
 
 #: Seconds node may take to start and print its issuer.

@@ -69,6 +69,30 @@ def test_every_configured_provider_is_listed(signed_in):
 # Linking -------------------------------------------------------------------------------------
 
 
+def test_linking_sends_the_notice_mail(app, signed_in, user, mailbox):
+    signed_in.get(through_provider(signed_in, "ada.at.provider", start=LINK))
+    message = mailbox.only(to=user.email)
+    assert message.subject == f"{LABEL} was linked to your account"
+    assert f"{LABEL} was just linked to your account" in message.text
+    public_url = app.config["PUBLIC_URL"]
+    assert message.links() == [f"{public_url}/forgot-password", f"{public_url}{PAGE}"]
+
+
+def test_unlinking_sends_the_notice_mail(app, signed_in, user, mailbox):
+    factories.make_identity(app, user)
+    signed_in.post(UNLINK)
+    message = mailbox.only(to=user.email)
+    assert message.subject == f"{LABEL} was unlinked from your account"
+    assert f"{LABEL} was just unlinked from your account" in message.text
+
+
+def test_a_refused_link_or_unlink_sends_no_mail(app, provider_only, mailbox):
+    device = Browser(app)
+    device.sign_in_as(provider_only)
+    assert device.post(UNLINK).status_code == 409
+    assert mailbox.messages == []
+
+
 def test_a_signed_in_user_links_a_provider_and_then_signs_in_with_it(app, signed_in, user):
     response = signed_in.get(through_provider(signed_in, "ada.at.provider", start=LINK))
     assert response.status_code == 303
@@ -256,3 +280,17 @@ def test_two_unlinks_at_once_never_remove_the_last_way_in(app, provider_only):
         thread.join()
     assert sorted(statuses) == [303, 409]
     assert len(linked(app, provider_only)) == 1
+
+
+def test_an_account_made_by_a_provider_sets_a_password_through_forgot_password(
+    app, provider_only, mailbox
+):
+    visitor = Browser(app)
+    assert visitor.post("/forgot-password", {"email": provider_only.email}).status_code == 303
+    path = mailbox.only(to=provider_only.email).link_path()
+    assert visitor.post(path, {"new_password": "a brand new passphrase"}).status_code == 303
+    device = Browser(app)
+    assert device.sign_in(provider_only.email, "a brand new passphrase").status_code == 303
+    # With a password, the provider is no longer the last way in.
+    assert device.post(UNLINK).status_code == 303
+    assert linked(app, provider_only) == []

@@ -61,7 +61,7 @@ def test_the_button_carries_next_along(client):
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
 def test_start_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(
-    client, oidc_provider, htmx
+    app, client, oidc_provider, htmx
 ):
     response = client.post(START, htmx=htmx, current="/sign-in")
     location = response.headers["HX-Redirect"] if htmx else response.headers["Location"]
@@ -71,7 +71,8 @@ def test_start_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(
     query = parse_qs(url.query)
     assert query["response_type"] == ["code"]
     assert query["client_id"] == [oidc_provider.client_id]
-    assert query["redirect_uri"] == ["http://localhost/sign-in/test/callback"]
+    # Built from PUBLIC_URL, never from the Host header.
+    assert query["redirect_uri"] == [f"{app.config['PUBLIC_URL']}/sign-in/test/callback"]
     assert set(query["scope"][0].split()) == {"openid", "email", "profile"}
     assert query["code_challenge_method"] == ["S256"]
     # 256-bit random values, base64url: 43 characters.
@@ -171,6 +172,31 @@ def test_sign_ups_through_the_provider_count_toward_the_per_address_limit(app, c
     # Returning users are not sign-ups.
     third = Browser(app)
     assert third.get(through_provider(third, "first@example.org")).status_code == 303
+
+
+def email_verified(app, email: str) -> bool:
+    with app.app_context():
+        verified_at = db.session.scalar(select(User.email_verified_at).where(User.email == email))
+    return verified_at is not None
+
+
+def test_a_verified_provider_email_makes_a_verified_account(app, client, mailbox):
+    client.get(through_provider(client, "ada@example.org"))
+    assert email_verified(app, "ada@example.org")
+    assert "Please verify" not in client.get("/organizations").get_data(as_text=True)
+    assert mailbox.messages == []
+
+
+def test_an_unverified_provider_email_makes_an_unverified_account(app, client, mailbox):
+    client.get(through_provider(client, "una+unverified@example.org"))
+    assert signed_in_as(client) == "una+unverified@example.org"
+    assert not email_verified(app, "una+unverified@example.org")
+    assert "Please verify" in client.get("/organizations").get_data(as_text=True)
+    # The same link a sign-up with a password gets, and it verifies the address.
+    message = mailbox.only(to="una+unverified@example.org")
+    assert message.subject == "Verify your email address"
+    client.post(message.link_path())
+    assert email_verified(app, "una+unverified@example.org")
 
 
 def test_the_email_can_come_from_the_userinfo_endpoint(app, client):

@@ -13,6 +13,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from myapp.accounts import emails as account_emails
+from myapp.accounts.actions import issue_verification
 from myapp.actions import ActionError, ForbiddenError, NotFoundError, PreconditionFailedError
 from myapp.auth import throttle
 from myapp.auth.models import (
@@ -27,7 +29,7 @@ from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.forms import EmptyForm
-from myapp.oidc import flow, providers
+from myapp.oidc import emails, flow, providers
 from myapp.oidc.forms import CallbackForm
 from myapp.oidc.models import Identity
 from myapp.oidc.providers import Provider
@@ -88,7 +90,13 @@ def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn:
         identity.last_used_at = utcnow()
     start_session(user)
     record_event(user.id, "sign_up" if created else "sign_in")
+    verification = None
+    if created and user.email_verified_at is None:
+        verification = issue_verification(user)
     db.session.commit()
+    if verification is not None:
+        # After the commit, so the link works; as after a sign-up with a password.
+        account_emails.send_verification(user.email, user.name, verification)
     return SignedIn(provider=provider, created_account=created, next_path=started.next_path)
 
 
@@ -113,7 +121,13 @@ def _create_account(provider: Provider, who: flow.ProviderUser) -> User:
     throttle.check_sign_up_allowed(ip)
     throttle.record_sign_up(ip)
     name = (who.name or email.split("@")[0]).strip()[:NAME_MAX_LENGTH] or email
-    user = User(name=name, email=email, password_hash=UNUSABLE_PASSWORD)
+    user = User(
+        name=name,
+        email=email,
+        password_hash=UNUSABLE_PASSWORD,
+        # The provider vouches for the address only when it says so in so many words.
+        email_verified_at=utcnow() if who.email_verified else None,
+    )
     db.session.add(user)
     try:
         db.session.flush()
@@ -197,6 +211,8 @@ def finish_link(parsed_input, ctx, *, provider_name: str) -> Provider:
             raise taken from None
         record_event(user_id, "identity_linked")
     db.session.commit()
+    if owner is None:
+        emails.send_provider_linked(ctx.session.user.email, ctx.session.user.name, provider.label)
     return provider
 
 
@@ -235,6 +251,7 @@ def unlink(parsed_input, ctx, *, provider_name: str) -> Provider:
         )
     record_event(user.id, "identity_unlinked")
     db.session.commit()
+    emails.send_provider_unlinked(user.email, user.name, provider.label)
     return provider
 
 

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import requests
 from authlib.common.errors import AuthlibBaseError
 from flask import session as flask_cookie
-from flask import url_for
 from joserfc.errors import JoseError
 
 from myapp.actions import ActionError
+from myapp.mail import public_url
 from myapp.oidc import providers
 from myapp.oidc.providers import Provider
 
@@ -93,7 +93,8 @@ def begin(
     :raise ActionError: the provider's discovery document cannot be fetched (503).
     """
     state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
-    redirect_uri = url_for("oidc.callback", name=provider.name, _external=True)
+    # From PUBLIC_URL, like every link that leaves the site: never from the Host header.
+    redirect_uri = public_url("oidc.callback", name=provider.name)
     extra = {"prompt": "login", "max_age": 0} if purpose == SUDO else {}
     try:
         authorization = providers.client(provider.name).create_authorization_url(

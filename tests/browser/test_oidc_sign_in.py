@@ -49,6 +49,7 @@ def live_server(app, live_port):
     """Serve ``app`` at http://localhost:<live_port> from a thread."""
     app.config["COOKIE_SECURE"] = False
     app.config["SERVER_NAME"] = None
+    app.config["PUBLIC_URL"] = f"http://localhost:{live_port}"
     server = make_server("127.0.0.1", live_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
