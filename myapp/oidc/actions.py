@@ -117,9 +117,7 @@ def _create_account(provider: Provider, who: flow.ProviderUser) -> User:
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise account_exists
     # The same per-address limit as the sign-up form: provider accounts are cheap to make too.
-    ip = client_ip()
-    throttle.check_sign_up_allowed(ip)
-    throttle.record_sign_up(ip)
+    throttle.count_sign_up(client_ip())
     name = (who.name or email.split("@")[0]).strip()[:NAME_MAX_LENGTH] or email
     user = User(
         name=name,
