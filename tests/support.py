@@ -28,13 +28,6 @@ SAFARI_IPHONE = (
 )
 
 
-def age_sudo(app, hours: int = 3) -> None:
-    """Make every session's password confirmation ``hours`` old: out of sudo mode."""
-    with app.app_context():
-        db.session.execute(update(UserSession).values(sudo_at=utcnow() - timedelta(hours=hours)))
-        db.session.commit()
-
-
 def live_public_ids(app) -> set[str]:
     """Return the public ids of every session row that exists now."""
     with app.app_context():

@@ -13,6 +13,7 @@ from myapp.security.models import SecurityEvent
 from tests import factories
 from tests.oidc_support import LABEL, AtProvider, through_provider
 from tests.support import Browser
+from tests.two_factor_factories import enable_totp
 
 pytestmark = pytest.mark.oidc
 
@@ -153,6 +154,24 @@ def test_success_makes_a_session_like_a_password_sign_in(app, client):
     assert "Created account" in page
     # A new CSRF secret, as at every sign-in.
     assert client.csrf_token() != csrf_before
+
+
+def test_the_security_page_shows_the_provider_as_how_this_device_signed_in(client):
+    client.get(through_provider(client, "ada@example.org"))
+    html = client.get("/settings/security").get_data(as_text=True)
+    assert f'<td class="auth-method">{LABEL}</td>' in html
+
+
+def test_a_user_with_two_factor_is_still_asked_for_the_second_factor(app, client):
+    user = factories.make_user(app, email="ada@example.org", password=None)
+    factories.make_identity(app, user, subject="ada@example.org")
+    enable_totp(app, user)
+    callback = through_provider(client, "ada@example.org", data={"next": "/settings/security"})
+    response = client.get(callback)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/sign-in/two-factor"
+    assert signed_in_as(client) is None
+    assert 'name="code"' in client.get("/sign-in/two-factor").get_data(as_text=True)
 
 
 def test_next_is_honoured_and_checked(client, other_client):

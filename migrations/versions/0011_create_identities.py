@@ -1,7 +1,7 @@
 """Create identities: (provider, subject) pairs of OpenID Connect providers linked to users
 
 Revision ID: 0011
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-27 15:00:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0011"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ mode, and unlinking never leaves an account without a way to sign in.
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
+from flask import Response
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -36,6 +37,8 @@ from myapp.oidc.providers import Provider
 from myapp.security.events import record_event
 from myapp.sessions.lifecycle import client_ip, start_session
 from myapp.sessions.models import UserSession
+from myapp.two_factor import pending as pending_sign_in
+from myapp.two_factor.factors import has_second_factor
 
 
 class AccountExistsError(ActionError):
@@ -70,8 +73,10 @@ def start_sign_in(parsed_input, ctx, *, provider_name: str, next_path: str | Non
 
 
 @action_client.metadata(action_name="oidc_finish_sign_in").schema(CallbackForm).action
-def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn:
+def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn | Response:
     """Check the provider's answer and sign in the linked user, or create the account.
+
+    A user with a second factor gets, instead, the response that sends the browser to it.
 
     :raise FlowError: the answer is forged, replayed, from another browser or fails a check.
     :raise AccountExistsError: no account is linked and one already has the email.
@@ -88,7 +93,13 @@ def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn:
         user = db.session.get(User, identity.user_id)
         identity.email = _usable_email(who.email) or identity.email
         identity.last_used_at = utcnow()
-    start_session(user)
+    if not created and has_second_factor(user.id):
+        # The provider stands in for the password only: the second factor is still asked for,
+        # and the pending step goes on to ``next`` as after a password.
+        response = pending_sign_in.begin(user.id, started.next_path)
+        db.session.commit()
+        return response
+    start_session(user, auth_method=provider.name)
     record_event(user.id, "sign_up" if created else "sign_in")
     verification = None
     if created and user.email_verified_at is None:

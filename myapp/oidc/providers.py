@@ -123,6 +123,12 @@ def get(name: str) -> Provider | None:
     return providers.get(name)
 
 
+def label_of(name: str) -> str:
+    """Return the button text of provider ``name``, or the name once it is not configured."""
+    provider = get(name)
+    return provider.label if provider else name
+
+
 def client(name: str):
     """Return the Authlib client of the configured provider ``name``."""
     _, oauth = current_app.extensions[_EXTENSION]

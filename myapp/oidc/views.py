@@ -6,7 +6,7 @@ and ``hx-boost="false"``: the browser itself must navigate to the provider (an h
 cannot follow a redirect to another site), and its cookie must carry the flow's secrets back.
 """
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
@@ -81,6 +81,8 @@ def callback(name: str):
         )
     if not result.ok:
         return respond(result, success_url=url_for("auth.sign_in"))
+    if isinstance(result.data, Response):
+        return result.data  # on to the second factor
     signed_in = result.data
     message = (
         f"Welcome! Your account is ready. You signed up with {provider.label}."
