@@ -8,6 +8,8 @@ DEV_ENV := FLASK_DEBUG=1 COOKIE_SECURE=false
 FLASK := $(DEV_ENV) $(BIN)/flask --app app
 # `make run PORT=8000`, or FLASK_RUN_PORT=8000 in the environment.
 PORT ?= $(or $(FLASK_RUN_PORT),5000)
+# The real OpenID provider the tests sign in at (npm's oidc-provider, pinned by its lock file).
+OIDC_PROVIDER := tests/oidc_provider
 
 .PHONY: run test lint bench clean shell routes migrate migration flask
 
@@ -34,7 +36,10 @@ routes: $(BIN)/.installed  ## List every URL and its endpoint
 flask: $(BIN)/.installed  ## Any flask command: make flask ARGS="sessions clear-expired"
 	$(FLASK) $(ARGS)
 
-test: $(BIN)/.installed  ## Run the tests (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
+
+test: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json  ## Run the tests (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed  ## Check style with ruff (what CI runs)
@@ -45,4 +50,4 @@ bench: $(BIN)/.installed  ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:  ## Start over: remove the venv, the development database and key, test output
-	rm -rf $(VENV) instance test-artifacts bench/out
+	rm -rf $(VENV) instance test-artifacts bench/out $(OIDC_PROVIDER)/node_modules

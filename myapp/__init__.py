@@ -129,6 +129,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(security_bp)
     app.register_blueprint(two_factor_bp)
     app.register_blueprint(passkeys_bp)
+    register_oidc(app)
+
+
+def register_oidc(app: Flask) -> None:
+    """Sign-in with OpenID Connect providers: routes and buttons only when some are configured."""
+    from myapp.oidc import providers
+
+    if providers.init_app(app):
+        from myapp.oidc.views import bp as oidc_bp
+
+        app.register_blueprint(oidc_bp)
 
 
 def register_hooks(app: Flask) -> None:

@@ -92,6 +92,10 @@ def from_environment() -> dict:
         #: Password reset requests for one email, and from one IP, within an hour before 429.
         "PASSWORD_RESET_LIMIT_PER_EMAIL": env_int("PASSWORD_RESET_LIMIT_PER_EMAIL", 5),
         "PASSWORD_RESET_LIMIT_PER_IP": env_int("PASSWORD_RESET_LIMIT_PER_IP", 20),
+        #: OpenID Connect providers to sign in with (``google,microsoft,okta``); for each name N,
+        #: ``OIDC_<N>_ISSUER``, ``OIDC_<N>_CLIENT_ID``, ``OIDC_<N>_CLIENT_SECRET`` and an optional
+        #: ``OIDC_<N>_LABEL`` (see myapp/oidc/providers.py). None: no provider buttons or routes.
+        **{name: value for name, value in os.environ.items() if name.startswith("OIDC_")},
         #: Number of proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES") or 0),
         #: WebAuthn relying-party id; default: the host name of ``PUBLIC_URL``.

@@ -20,9 +20,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy() -> str:
+    """Return the CSP, letting forms lead to the origins in ``CSP_FORM_ACTION_ORIGINS`` too.
+
+    Browsers apply ``form-action`` to the redirects that follow a form post as well, so a
+    "Continue with Google" button needs Google's origin there (see myapp/oidc/providers.py).
+    """
+    origins = current_app.config.get("CSP_FORM_ACTION_ORIGINS")
+    if not origins:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(origins)
+    )
+
+
 def add_security_headers(response: Response) -> Response:
     """Add CSP, framing, sniffing and referrer headers; forbid storing dynamic responses."""
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -15,6 +15,7 @@ from myapp import create_app
 from myapp.extensions import db
 from tests import factories, org_factories
 from tests.mail_support import SMTPServer, free_port, join_background_work
+from tests.oidc_support import PROVIDER_NAMES, callback_url, start_provider
 from tests.support import CHROME_MACOS, Browser
 
 #: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
@@ -24,6 +25,9 @@ PUBLIC_URL = "https://app.example.com"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "settings(**values): override app settings for a test")
+    config.addinivalue_line(
+        "markers", "oidc(*names): configure the real test OpenID provider (as `test`, or names)"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -90,6 +94,9 @@ def smtp_down(app, smtp_server):
 def app(request, database_url, _schema, smtp_server):
     smtp_server.mailbox.clear()
     settings = {**base_settings(database_url), **smtp_server.settings()}
+    oidc = request.node.get_closest_marker("oidc")
+    if oidc:
+        settings.update(request.getfixturevalue("oidc_provider").app_settings(*oidc.args))
     marker = request.node.get_closest_marker("settings")
     if marker:
         settings.update(marker.kwargs)
@@ -103,6 +110,14 @@ def app(request, database_url, _schema, smtp_server):
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The real OpenID provider (node oidc-provider), started once per run."""
+    provider = start_provider([callback_url(PUBLIC_URL, name) for name in PROVIDER_NAMES])
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -13,6 +13,9 @@ from myapp.extensions import db
 #: Longest email address a mailbox can have (RFC 5321 path limit).
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 100
+#: ``password_hash`` of an account that has no password (one made by an OpenID provider), as
+#: Django's ``set_unusable_password()``: no hash starts with "!", so no password matches it.
+UNUSABLE_PASSWORD = "!"
 
 
 def normalize_email(value: str) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.oidc.providers import label_of
 from myapp.security.devices import device_label
 from myapp.security.models import EVENT_LABELS, SecurityEvent
 from myapp.sessions import get_auth_context
@@ -61,7 +62,8 @@ def list_sessions() -> list[DeviceSession]:
             # is the one making the request, so it is active now, whatever the row says.
             last_active_at=now if row.id == ctx.session.id else row.last_active_at,
             is_current=row.id == ctx.session.id,
-            signed_in_with=AUTH_METHODS.get(row.auth_method, row.auth_method),
+            # A provider's name (myapp/oidc) when it signed the session in.
+            signed_in_with=AUTH_METHODS.get(row.auth_method) or label_of(row.auth_method),
         )
         for row in rows
     ]

@@ -31,6 +31,8 @@ EVENT_LABELS = {
     "recovery_code_used": "Used a recovery code",
     "passkey_added": "Added a passkey",
     "passkey_removed": "Removed a passkey",
+    "identity_linked": "Linked a sign-in provider",
+    "identity_unlinked": "Unlinked a sign-in provider",
 }
 
 
