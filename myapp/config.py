@@ -136,5 +136,7 @@ def apply_cookie_settings(config) -> None:
     prefix = "__Host-" if secure else ""
     #: Name of the cookie that holds the opaque session token.
     config.setdefault("SESSION_TOKEN_COOKIE_NAME", f"{prefix}session_token")
+    #: Name of the long-lived cookie that tells one browser from another (known devices).
+    config.setdefault("DEVICE_COOKIE_NAME", f"{prefix}device")
     config["SESSION_COOKIE_NAME"] = f"{prefix}flask"
     config["SESSION_COOKIE_SECURE"] = secure

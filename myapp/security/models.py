@@ -31,6 +31,9 @@ EVENT_LABELS = {
     "recovery_code_used": "Used a recovery code",
     "passkey_added": "Added a passkey",
     "passkey_removed": "Removed a passkey",
+    "sign_in_reported": "Reported a sign-in as not yours",
+    "sign_in_alerts_on": "Turned sign-in alerts on",
+    "sign_in_alerts_off": "Turned sign-in alerts off",
 }
 
 
