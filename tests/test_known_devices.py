@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from myapp.database import utcnow
@@ -113,12 +112,3 @@ def test_a_failed_sign_in_remembers_nothing(app, client, user):
     assert response.status_code == 422
     assert device_cookie(client) is None
     assert known_devices(app) == []
-
-
-@pytest.mark.settings(COOKIE_SECURE=True)
-def test_over_https_the_cookie_is_secure_under_the_host_prefix(client, user):
-    response = sign_in(client, user)
-    set_cookie = next(
-        h for h in response.headers.getlist("Set-Cookie") if h.startswith("__Host-device=")
-    )
-    assert "Secure" in set_cookie and "Domain" not in set_cookie
