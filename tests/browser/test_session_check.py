@@ -55,6 +55,16 @@ def sign_in(page, base: str, email: str) -> None:
     expect(page).to_have_url(f"{base}/organizations")
 
 
+def watch_csp(page) -> list[str]:
+    """Return a list that fills with the Content-Security-Policy refusals ``page`` logs."""
+    refusals: list[str] = []
+    page.on(
+        "console",
+        lambda m: refusals.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return refusals
+
+
 def watch_checks(page) -> list[str]:
     """Return a list that fills with the session checks ``page`` makes."""
     checks: list[str] = []
@@ -75,6 +85,7 @@ def test_a_device_logged_out_elsewhere_leaves_its_open_page(browser, live_server
     device_b = browser.new_context()
     try:
         a, b = device_a.new_page(), device_b.new_page()
+        csp_refusals = watch_csp(b)
         sign_in(a, live_server, user.email)
         sign_in(b, live_server, user.email)
         b.goto(f"{live_server}{SECURITY}")
@@ -88,6 +99,7 @@ def test_a_device_logged_out_elsewhere_leaves_its_open_page(browser, live_server
         # Nothing is done on B: its own check finds the session gone, within the interval.
         expect_moved_to_sign_in(b, live_server, timeout=4)
         assert checks, "B never asked whether its session lives"
+        assert csp_refusals == []
 
         # Signing in again brings B back to the page it was on.
         b.get_by_label("Email").fill(user.email)
