@@ -10,11 +10,7 @@ from myapp.known_devices.cookie import MAX_AGE
 from myapp.known_devices.models import KnownDevice
 from myapp.sessions.tokens import hash_token
 from tests import factories
-
-CHROME = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
+from tests.support import CHROME_MACOS
 
 
 def known_devices(app, user=None):
@@ -30,7 +26,7 @@ def device_cookie(browser):
     return cookie.value if cookie else None
 
 
-def sign_in(browser, user, user_agent=CHROME):
+def sign_in(browser, user, user_agent=CHROME_MACOS):
     return browser.post(
         "/sign-in",
         {"email": user.email, "password": factories.DEFAULT_PASSWORD},
@@ -50,7 +46,7 @@ def test_sign_in_gives_the_browser_a_device_id_and_stores_only_its_hash(app, cli
 
     (device,) = known_devices(app, user)
     assert device.device_hash == hash_token(device_id)
-    assert device.label == "Chrome 131 on Windows"
+    assert device.label == "Chrome 131 on macOS"
     assert device.first_seen_at == device.last_seen_at
     assert device.first_seen_at.tzinfo is not None
 
@@ -76,7 +72,7 @@ def test_sign_up_makes_the_browser_a_known_device(app, client):
     client.post(
         "/sign-up",
         {"name": "Ada", "email": "ada@example.com", "password": factories.DEFAULT_PASSWORD},
-        headers={"User-Agent": CHROME},
+        headers={"User-Agent": CHROME_MACOS},
     )
     (device,) = known_devices(app)
     assert device.device_hash == hash_token(device_cookie(client))

@@ -9,15 +9,9 @@ from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.known_devices.models import KnownDevice
 from myapp.security.models import SecurityEvent
-from myapp.sessions.models import UserSession
 from myapp.tokens import Token, issue_token
 from tests import factories
-from tests.support import Browser
-
-
-def live_sessions(app):
-    with app.app_context():
-        return set(db.session.scalars(select(UserSession.public_id)))
+from tests.support import Browser, live_public_ids
 
 
 def event_kinds(app):
@@ -41,7 +35,7 @@ def test_the_page_shows_only_the_sign_in_and_changes_nothing(app, client, user, 
     assert "This wasn't me: end that session" in page.text
     assert user.email not in page.text and user.name not in page.text
     assert auth_session.public_id not in page.text
-    assert live_sessions(app) == {auth_session.public_id}
+    assert live_public_ids(app) == {auth_session.public_id}
     assert client.get(f"/sessions/report/{token}").status_code == 200  # still usable
 
 
@@ -56,7 +50,7 @@ def test_the_button_ends_exactly_that_session_even_signed_out(app, client, user,
 
     assert response.status_code == 303
     assert response.headers["Location"] == "/sessions/reported"
-    assert live_sessions(app) == {graces_session.public_id, my_session.public_id}
+    assert live_public_ids(app) == {graces_session.public_id, my_session.public_id}
     assert event_kinds(app) == ["sign_in_reported"]
     with app.app_context():
         assert db.session.scalars(select(KnownDevice)).all() == []  # alerts again next time
@@ -95,7 +89,7 @@ def test_after_seven_days_the_link_no_longer_works(app, client, intruder):
         db.session.commit()
     assert client.get(f"/sessions/report/{token}").status_code == 404
     assert client.post(f"/sessions/report/{token}").status_code == 404
-    assert live_sessions(app) == {auth_session.public_id}
+    assert live_public_ids(app) == {auth_session.public_id}
 
 
 def test_only_the_hash_is_stored(app, intruder):
@@ -111,7 +105,7 @@ def test_only_the_hash_is_stored(app, intruder):
 def test_unknown_and_malformed_links_are_404(app, client, intruder, token):
     assert client.get(f"/sessions/report/{token}").status_code == 404
     assert client.post(f"/sessions/report/{token}").status_code == 404
-    assert len(live_sessions(app)) == 1
+    assert len(live_public_ids(app)) == 1
 
 
 def test_a_link_of_another_purpose_is_not_a_report(app, client, user, intruder):
@@ -120,7 +114,7 @@ def test_a_link_of_another_purpose_is_not_a_report(app, client, user, intruder):
         db.session.commit()
     assert client.get(f"/sessions/report/{other}").status_code == 404
     assert client.post(f"/sessions/report/{other}").status_code == 404
-    assert len(live_sessions(app)) == 1
+    assert len(live_public_ids(app)) == 1
 
 
 def test_reporting_this_browsers_own_session_signs_it_out(app, other_client, intruder):
@@ -128,13 +122,13 @@ def test_reporting_this_browsers_own_session_signs_it_out(app, other_client, int
     response = other_client.post(f"/sessions/report/{token}")
     assert response.status_code == 303
     assert "session_token=;" in response.headers["Set-Cookie"]
-    assert live_sessions(app) == set()
+    assert live_public_ids(app) == set()
 
 
 def test_a_post_without_csrf_token_changes_nothing(app, client, intruder):
     auth_session, token = intruder
     assert client.post(f"/sessions/report/{token}", csrf=False).status_code == 400
-    assert live_sessions(app) == {auth_session.public_id}
+    assert live_public_ids(app) == {auth_session.public_id}
     assert client.get(f"/sessions/report/{token}").status_code == 200
 
 
@@ -143,7 +137,7 @@ def test_an_htmx_post_is_redirected_as_htmx_expects(app, client, intruder):
     response = client.post(f"/sessions/report/{token}", htmx=True)
     assert response.status_code == 200
     assert response.headers["HX-Redirect"] == "/sessions/reported"
-    assert live_sessions(app) == set()
+    assert live_public_ids(app) == set()
 
 
 def test_a_boosted_post_follows_the_303(app, client, intruder):
@@ -152,4 +146,4 @@ def test_a_boosted_post_follows_the_303(app, client, intruder):
         f"/sessions/report/{token}", headers={"HX-Request": "true", "HX-Boosted": "true"}
     )
     assert response.status_code == 303
-    assert live_sessions(app) == set()
+    assert live_public_ids(app) == set()

@@ -9,7 +9,7 @@ the page needs nothing else about the account.
 from datetime import datetime
 
 from myapp.known_devices.models import KnownDevice
-from myapp.sessions.auth import AuthSession
+from myapp.sessions.lookup import AuthSession
 from myapp.sessions.lifecycle import client_ip
 from myapp.tokens import issue_token
 
