@@ -56,7 +56,7 @@ def test_the_button_ends_exactly_that_session_even_signed_out(app, client, user,
         assert db.session.scalars(select(KnownDevice)).all() == []  # alerts again next time
     page = client.get(response.headers["Location"]).text
     assert "That session has been ended." in page
-    assert "Change your password" in page and "Log out all devices" in page
+    assert "Reset your password" in page and "Log out all devices" in page
     assert mine.get("/api/auth/session").json is not None
 
 

@@ -9,8 +9,8 @@ the page needs nothing else about the account.
 from datetime import datetime
 
 from myapp.known_devices.models import KnownDevice
-from myapp.sessions.lookup import AuthSession
 from myapp.sessions.lifecycle import client_ip
+from myapp.sessions.lookup import AuthSession
 from myapp.tokens import issue_token
 
 #: The token purpose of report links: no other link's token is accepted as one.
