@@ -1,7 +1,7 @@
 """Add known_devices and users.sign_in_alerts (new sign-in alerts, "this wasn't me" reports)
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-27 15:10:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = "0010"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
