@@ -51,7 +51,7 @@ def sign_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/sign-in")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url(f"{base}/organizations")
 
 
@@ -104,7 +104,7 @@ def test_a_device_logged_out_elsewhere_leaves_its_open_page(browser, live_server
         # Signing in again brings B back to the page it was on.
         b.get_by_label("Email").fill(user.email)
         b.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-        b.get_by_role("button", name="Sign in").click()
+        b.get_by_role("button", name="Sign in", exact=True).click()
         expect(b).to_have_url(f"{live_server}{SECURITY}")
         expect(a).to_have_url(f"{live_server}{SECURITY}")  # A stayed where it was
     finally:
