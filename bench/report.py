@@ -10,6 +10,9 @@ CLEAR_TARGET_S = 30
 BATCH_TARGET_S = 1
 RSS_TARGET_MB = 80
 FLATNESS = 0.10
+#: The session check that open tabs poll may cost at most this much more CPU than the session
+#: endpoint (issue 14: "about what GET /api/auth/session costs").
+CHECK_OVER_SESSION = 0.10
 
 
 def _figure(run: ServerRun | None, request: str):
@@ -96,6 +99,18 @@ def targets(results: DatabaseResults, plan: Plan) -> list[tuple[str, str, bool |
         )
     count = results.statements.get("session")
     checks.append(("exactly 1 statement for /api/auth/session", str(count), count == 1))
+    count = results.statements.get("session check")
+    checks.append(("exactly 1 statement for the session check", str(count), count == 1))
+    check_large = _figure(large, "session check")
+    if session_large and check_large:
+        cost = check_large.cpu_us / session_large.cpu_us
+        checks.append(
+            (
+                f"session check CPU ≤ {1 + CHECK_OVER_SESSION:.2f} × /api/auth/session's",
+                f"{cost:.2f} (req/s {check_large.rps_ratio:.2f} vs {session_large.rps_ratio:.2f})",
+                cost <= 1 + CHECK_OVER_SESSION,
+            )
+        )
     for name in ("contacts page", "contacts partial"):
         count = results.statements.get(name)
         checks.append(

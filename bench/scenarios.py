@@ -37,6 +37,8 @@ def requests_for(slug: str) -> list[Request]:
     return [
         Request(BASELINE, "/healthz"),
         Request("session", "/api/auth/session"),
+        # What every open, visible signed-in tab asks every SESSION_CHECK_INTERVAL seconds.
+        Request("session check", "/api/auth/session/alive"),
         Request("contacts page", contacts),
         Request("contacts partial", contacts, htmx=True),
     ]

@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.auth.views import bp as auth_bp
     from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
+    from myapp.known_devices.views import bp as known_devices_bp
     from myapp.organizations.views import bp as organizations_bp
     from myapp.passkeys.views import bp as passkeys_bp
     from myapp.security.views import bp as security_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(security_bp)
     app.register_blueprint(two_factor_bp)
     app.register_blueprint(passkeys_bp)
+    app.register_blueprint(known_devices_bp)
     register_oidc(app)
 
 

@@ -51,6 +51,9 @@ def from_environment() -> dict:
         "SESSION_UPDATE_AGE": env_int("SESSION_UPDATE_AGE", 3600),
         #: Seconds after sign-in at which a session ends however active it is.
         "SESSION_ABSOLUTE_MAX_AGE": env_int("SESSION_ABSOLUTE_MAX_AGE", 90 * 24 * 3600),
+        #: Seconds between the checks an open, visible signed-in page makes that its session
+        #: still lives; when it has ended, the page goes to sign in without a click.
+        "SESSION_CHECK_INTERVAL": env_int("SESSION_CHECK_INTERVAL", 30),
         #: Seconds a confirmed password keeps sensitive actions unlocked ("sudo mode").
         "SUDO_MAX_AGE": env_int("SUDO_MAX_AGE", 2 * 3600),
         #: Failed sign-ins for one email within 15 minutes before further attempts get 429.
@@ -137,5 +140,7 @@ def apply_cookie_settings(config) -> None:
     prefix = "__Host-" if secure else ""
     #: Name of the cookie that holds the opaque session token.
     config.setdefault("SESSION_TOKEN_COOKIE_NAME", f"{prefix}session_token")
+    #: Name of the long-lived cookie that tells one browser from another (known devices).
+    config.setdefault("DEVICE_COOKIE_NAME", f"{prefix}device")
     config["SESSION_COOKIE_NAME"] = f"{prefix}flask"
     config["SESSION_COOKIE_SECURE"] = secure

@@ -2,6 +2,7 @@
 
 from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
+from myapp.known_devices.models import KnownDevice
 from myapp.oidc.models import Identity
 from myapp.organizations.models import Membership, Organization
 from myapp.passkeys.models import Passkey, PasskeyChallenge
@@ -14,6 +15,7 @@ __all__ = [
     "AuthAttempt",
     "Contact",
     "Identity",
+    "KnownDevice",
     "Membership",
     "Organization",
     "Passkey",

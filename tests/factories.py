@@ -46,3 +46,23 @@ def make_identity(app, user, provider="test", subject=None, email=None) -> Ident
         db.session.refresh(identity)
         db.session.expunge(identity)
         return identity
+
+
+def make_sign_in_report(app, auth_session, label="Chrome 131 on Windows", ip="198.51.100.23"):
+    """Return the raw token of a "this wasn't me" link for ``auth_session``, as an alert would.
+
+    The reported browser is a fresh known device of the session's user.
+    """
+    from myapp.known_devices.models import KnownDevice
+    from myapp.known_devices.reports import issue_report
+    from myapp.sessions.tokens import hash_token, new_token
+
+    with app.test_request_context(environ_base={"REMOTE_ADDR": ip}):
+        device = KnownDevice(
+            user_id=auth_session.user.id, device_hash=hash_token(new_token()), label=label
+        )
+        db.session.add(device)
+        db.session.flush()
+        raw = issue_report(auth_session, device)
+        db.session.commit()
+    return raw

@@ -31,7 +31,7 @@ def test_session_and_flask_cookies_use_the_host_prefix_and_strict_attributes(app
     response = browser.sign_in("ada@example.com")
     assert response.status_code == 303
     cookies = set_cookie_headers(response)
-    assert set(cookies) == {"__Host-session_token", "__Host-flask"}
+    assert set(cookies) == {"__Host-session_token", "__Host-flask", "__Host-device"}
     for header in cookies.values():
         assert {"secure", "httponly", "path", "samesite"} <= attributes(header)
         assert "domain" not in attributes(header)

@@ -14,6 +14,7 @@ from myapp.clients import action_client, auth_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.forms import EmptyForm
+from myapp.known_devices.sign_in import alert_if_new_device, remember_device
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, end_session, start_session
 from myapp.sessions.models import UserSession
@@ -50,6 +51,7 @@ def sign_up(parsed_input, ctx):
     db.session.commit()
     # After the commit, so the link works; a failed send leaves "send again" on every page.
     emails.send_verification(user.email, user.name, verification)
+    remember_device(user)
     return auth_session
 
 
@@ -79,6 +81,7 @@ def sign_in(parsed_input, ctx, *, next_path: str | None = None):
     auth_session = start_session(user)
     record_event(user.id, "sign_in")
     db.session.commit()
+    alert_if_new_device(user, auth_session)
     return auth_session
 
 

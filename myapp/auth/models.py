@@ -4,7 +4,7 @@ import unicodedata
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.database import UTCDateTime, utcnow
@@ -54,6 +54,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: When the user proved they read mail at ``email`` (a verification, reset or change link).
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Mail the user when their account is signed in from a browser it has not seen before.
+    sign_in_alerts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

@@ -1,15 +1,18 @@
 """Sign-up, sign-in and sign-out pages."""
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 
 from myapp import htmx
 from myapp.actions import respond
 from myapp.auth import actions
 from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
-from myapp.auth.redirects import safe_next
+from myapp.auth.redirects import safe_next, sign_in_url
 from myapp.sessions import deduped_auth, get_auth_context
 
 bp = Blueprint("auth", __name__)
+
+#: What a tab that was moved to sign in because its session ended shows there.
+SESSION_ENDED = "You were signed out. Sign in again to continue."
 
 
 def _landing(next_value: str | None) -> str:
@@ -88,3 +91,17 @@ def sudo():
             render_invalid=lambda r: htmx.render("auth/sudo.html", form=r.form, next=next_value),
         )
     return htmx.render("auth/sudo.html", form=SudoForm(formdata=None), next=next_value)
+
+
+@bp.get("/session-ended")
+def session_ended():
+    """Send a tab whose session has ended to sign in, saying why, and back to ``next`` after.
+
+    ``static/js/session-check.js`` comes here when the session check answers that the session
+    has ended. A browser that is signed in again by now (in another tab) goes straight back.
+    """
+    next_value = safe_next(request.args.get("next"))
+    if deduped_auth() is not None:
+        return redirect(_landing(next_value), 303)
+    flash(SESSION_ENDED)
+    return redirect(sign_in_url(next_value), 303)

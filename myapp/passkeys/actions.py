@@ -16,6 +16,7 @@ from myapp.clients import action_client, auth_action_client, sudo_action_client
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.forms import EmptyForm
+from myapp.known_devices.sign_in import alert_if_new_device
 from myapp.passkeys import ceremony
 from myapp.passkeys.forms import AddPasskeyForm, PasskeyNameForm, UsePasskeyForm
 from myapp.passkeys.models import Passkey
@@ -112,9 +113,10 @@ def sign_in_with_passkey(parsed_input, ctx) -> None:
     except ceremony.CeremonyError:
         return_validation_errors(form_errors=[PASSKEY_FAILED])
     user = db.session.get(User, passkey.user_id)
-    start_session(user, auth_method="passkey")
+    auth_session = start_session(user, auth_method="passkey")
     record_event(user.id, "sign_in")
     db.session.commit()
+    alert_if_new_device(user, auth_session)
 
 
 @action_client.metadata(action_name="passkey_second_factor_options").schema(EmptyForm).action
@@ -145,8 +147,10 @@ def second_factor_with_passkey(parsed_input, ctx) -> SecondStep:
         if pending.count_failure(pending_id) >= pending.MAX_FAILED_CODES:
             return SecondStep(signed_in=False, too_many_codes=True)
         return_validation_errors(form_errors=[PASSKEY_FAILED])
-    complete_sign_in(db.session.get(User, user_id), "passkey", pending_id)
+    user = db.session.get(User, user_id)
+    auth_session = complete_sign_in(user, "passkey", pending_id)
     db.session.commit()
+    alert_if_new_device(user, auth_session)
     return SecondStep(signed_in=True, next_path=next_path)
 
 

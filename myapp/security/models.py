@@ -33,6 +33,9 @@ EVENT_LABELS = {
     "passkey_removed": "Removed a passkey",
     "identity_linked": "Linked a sign-in provider",
     "identity_unlinked": "Unlinked a sign-in provider",
+    "sign_in_reported": "Reported a sign-in as not yours",
+    "sign_in_alerts_on": "Turned sign-in alerts on",
+    "sign_in_alerts_off": "Turned sign-in alerts off",
 }
 
 

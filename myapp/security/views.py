@@ -10,6 +10,7 @@ from flask import Blueprint, flash, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
+from myapp.known_devices.data import sign_in_alerts_enabled
 from myapp.security import actions, data
 from myapp.security.filters import relative_time, utc_time
 from myapp.security.forms import ChangePasswordForm
@@ -37,6 +38,7 @@ def _page(status: int = 200, changed: bool = False, **notice):
         events=data.list_recent_events() if changed or not swap else None,
         activity_out_of_band=changed and swap,
         password_form=None if swap else ChangePasswordForm(formdata=None),
+        sign_in_alerts=None if swap else sign_in_alerts_enabled(),
         **notice,
     )
 
@@ -131,6 +133,7 @@ def change_password():
             sessions=data.list_sessions(),
             events=data.list_recent_events(),
             password_form=r.form,
+            sign_in_alerts=sign_in_alerts_enabled(),
         ),
         flash_message=message,
     )

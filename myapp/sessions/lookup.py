@@ -90,12 +90,12 @@ def auth() -> AuthSession | None:
 
     config = current_app.config
     now = utcnow()
-    absolute_end = row.created_at + timedelta(seconds=config["SESSION_ABSOLUTE_MAX_AGE"])
-    if row.expires_at <= now or absolute_end <= now:
+    if _has_ended(row, now):
         _write(delete(_sessions).where(_sessions.c.id == row.id))
         cookies.forget()
         return None
 
+    absolute_end = _absolute_end(row)
     expires_at, last_active_at = row.expires_at, row.last_active_at
     if now - last_active_at >= timedelta(seconds=config["SESSION_UPDATE_AGE"]):
         expires_at = min(now + timedelta(seconds=config["SESSION_MAX_AGE"]), absolute_end)
@@ -121,6 +121,30 @@ def auth() -> AuthSession | None:
         expires_at=expires_at,
         sudo_at=row.sudo_at,
     )
+
+
+def session_alive() -> bool:
+    """Return whether the browser's session cookie names a live session; write nothing.
+
+    What open tabs poll (``GET /api/auth/session/alive``): the same single indexed SELECT as
+    ``auth()``, but it never slides the expiry, never deletes an expired row (``clear-expired``
+    does) and never touches a cookie, so any number of polling tabs cost reads only.
+    """
+    token = cookies.presented_token()
+    if not is_well_formed(token):
+        return False
+    row = _find(hash_token(token))
+    return row is not None and not _has_ended(row, utcnow())
+
+
+def _absolute_end(row) -> datetime:
+    """Return when ``row`` ends however active it is (``SESSION_ABSOLUTE_MAX_AGE``)."""
+    return row.created_at + timedelta(seconds=current_app.config["SESSION_ABSOLUTE_MAX_AGE"])
+
+
+def _has_ended(row, now: datetime) -> bool:
+    """Return whether ``row`` is past its idle expiry or its absolute end."""
+    return row.expires_at <= now or _absolute_end(row) <= now
 
 
 _MISSING = object()

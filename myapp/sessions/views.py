@@ -2,7 +2,7 @@
 
 from flask import Blueprint, jsonify
 
-from myapp.sessions.lookup import deduped_auth
+from myapp.sessions.lookup import deduped_auth, session_alive
 
 bp = Blueprint("sessions_api", __name__)
 
@@ -27,3 +27,14 @@ def session_json():
         },
         expires=auth_session.expires_at.isoformat(),
     )
+
+
+@bp.get("/api/auth/session/alive")
+def alive():
+    """Return ``{"alive": true}`` while this browser's session lives, else ``false``.
+
+    Open signed-in pages ask it every ``SESSION_CHECK_INTERVAL`` seconds while visible
+    (``static/js/session-check.js``), so a revoked device leaves its private page without a
+    click. It costs one SELECT and writes nothing: no sliding expiry, no cookie.
+    """
+    return jsonify(alive=session_alive())

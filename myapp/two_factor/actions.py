@@ -21,6 +21,7 @@ from myapp.clients import (
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.forms import EmptyForm
+from myapp.known_devices.sign_in import alert_if_new_device
 from myapp.organizations.models import Organization
 from myapp.security.events import record_event, record_event_now
 from myapp.sessions.lifecycle import client_ip, start_session
@@ -152,19 +153,24 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
         return_validation_errors(
             {"code": [f"{WRONG_CODE} {left} attempt{'s' if left != 1 else ''} left."]}
         )
-    complete_sign_in(user, method, pending_id)
+    auth_session = complete_sign_in(user, method, pending_id)
     if method == "recovery_code":
         record_event(user.id, "recovery_code_used")
     db.session.commit()
+    alert_if_new_device(user, auth_session)
     return SecondStep(signed_in=True, next_path=next_path, recovery_codes_left=codes_left)
 
 
-def complete_sign_in(user, method: str, pending_id: int) -> None:
-    """Stage the end of the pending step and a new session authenticated by ``method``."""
+def complete_sign_in(user, method: str, pending_id: int):
+    """Stage the end of the pending step and a new session authenticated by ``method``.
+
+    Return the new session; after committing, the caller sends the new-device alert with it.
+    """
     db.session.execute(delete(PendingSignIn).where(PendingSignIn.id == pending_id))
     throttle.forget_failed_sign_ins(user.email)
-    start_session(user, auth_method=method)
+    auth_session = start_session(user, auth_method=method)
     record_event(user.id, "sign_in")
+    return auth_session
 
 
 @auth_action_client.metadata(action_name="confirm_sudo_with_code").schema(TotpCodeForm).action
