@@ -2,6 +2,7 @@
 
 from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
+from myapp.invitations.models import Invitation
 from myapp.organizations.models import Membership, Organization
 from myapp.passkeys.models import Passkey, PasskeyChallenge
 from myapp.security.models import SecurityEvent
@@ -12,6 +13,7 @@ from myapp.two_factor.models import PendingSignIn, RecoveryCode, TotpCredential
 __all__ = [
     "AuthAttempt",
     "Contact",
+    "Invitation",
     "Membership",
     "Organization",
     "Passkey",
