@@ -113,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from myapp.auth.views import bp as auth_bp
     from myapp.contacts.views import bp as contacts_bp
     from myapp.health import bp as health_bp
+    from myapp.invitations.views import bp as invitations_bp
     from myapp.known_devices.views import bp as known_devices_bp
     from myapp.organizations.views import bp as organizations_bp
     from myapp.passkeys.views import bp as passkeys_bp
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sessions_api_bp)
     app.register_blueprint(organizations_bp)
     app.register_blueprint(contacts_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(security_bp)
     app.register_blueprint(two_factor_bp)
     app.register_blueprint(passkeys_bp)

@@ -14,6 +14,7 @@ client                                  ``ctx`` holds, and who may run its actio
 ``auth_organization_action_client``     ``session``, ``organization``, ``membership``; members
 ``admin_action_client``                 the same; the organization's admins
 ``sudo_admin_action_client``            the same; admins who confirmed the password lately
+``sudo_owner_action_client``             the same; owners who confirmed the password lately
 ======================================  ========================================================
 """
 
@@ -47,6 +48,13 @@ def require_admin(*, ctx, metadata, client_input, next) -> ActionResult:
     return next()
 
 
+def require_owner(*, ctx, metadata, client_input, next) -> ActionResult:
+    """Stop the action with 403 unless the caller is an owner of the organization."""
+    if not ctx.membership.is_owner:
+        raise ForbiddenError(metadata.get("forbidden_message", "Only owners can do that."))
+    return next()
+
+
 #: The base client: no middleware. For actions anyone may run, such as sign-in and sign-up.
 action_client = ActionClient()
 
@@ -66,3 +74,7 @@ admin_action_client = auth_organization_action_client.use(require_admin)
 #: Admin actions that change who holds power need a recently confirmed password too; the
 #: role check comes first, so a member gets 403 rather than a password prompt.
 sudo_admin_action_client = admin_action_client.use(require_sudo)
+
+#: Owner actions that end or hand over the organization (delete it, transfer ownership):
+#: owners only, with a recently confirmed password; the role check comes first.
+sudo_owner_action_client = auth_organization_action_client.use(require_owner).use(require_sudo)

@@ -66,6 +66,12 @@ def from_environment() -> dict:
         "COOKIE_SECURE": env_bool("COOKIE_SECURE", True),
         #: werkzeug password hash method; tests lower the scrypt cost, production keeps this.
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
+        #: Seconds an invitation link stays valid (default 7 days).
+        "INVITATION_MAX_AGE": env_int("INVITATION_MAX_AGE", 7 * 24 * 3600),
+        #: Pending invitations one organization may have at once.
+        "INVITATION_LIMIT_PER_ORGANIZATION": env_int("INVITATION_LIMIT_PER_ORGANIZATION", 100),
+        #: Invitations (resends included) one admin may send within an hour before 429.
+        "INVITATION_LIMIT_PER_ADMIN": env_int("INVITATION_LIMIT_PER_ADMIN", 30),
         #: The site's origin (``https://app.example.com``): every link in mail is built from it,
         #: never from the request's Host header. Required outside debug and testing.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL") or None,

@@ -2,6 +2,7 @@
 
 from myapp.auth.models import AuthAttempt, User
 from myapp.contacts.models import Contact
+from myapp.invitations.models import Invitation
 from myapp.known_devices.models import KnownDevice
 from myapp.oidc.models import Identity
 from myapp.organizations.models import Membership, Organization
@@ -16,6 +17,7 @@ __all__ = [
     "Contact",
     "Identity",
     "KnownDevice",
+    "Invitation",
     "Membership",
     "Organization",
     "Passkey",

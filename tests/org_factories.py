@@ -6,13 +6,18 @@ member and a stranger who belongs elsewhere, each signed in on their own browser
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 
-from myapp.auth.models import User
+from myapp.auth.models import User, normalize_email
 from myapp.contacts.models import Contact
+from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.invitations.data import find_invitation
+from myapp.invitations.models import Invitation
 from myapp.organizations.models import ROLE_ADMIN, Membership, Organization
+from myapp.sessions.tokens import hash_token, new_token
 from tests import factories
 from tests.support import Browser
 
@@ -57,6 +62,48 @@ def make_contact(app, organization: Organization, name="Alan Turing", **fields) 
         db.session.commit()
         _detached(app, contact)
         return contact
+
+
+def make_invitation(
+    app,
+    organization: Organization,
+    inviter: User | None,
+    email="nia@example.com",
+    role="member",
+    expires_in=timedelta(days=7),
+) -> tuple[Invitation, str]:
+    """Create a pending invitation as if it had been sent; return it and its raw token."""
+    with app.app_context():
+        token = new_token()
+        invitation = Invitation(
+            organization_id=organization.id,
+            email=normalize_email(email),
+            role=role,
+            token_hash=hash_token(token),
+            invited_by_id=inviter.id if inviter else None,
+            expires_at=utcnow() + expires_in,
+        )
+        db.session.add(invitation)
+        db.session.commit()
+        _detached(app, invitation)
+        return invitation, token
+
+
+def invitation_link_works(app, token: str) -> bool:
+    """Return whether the invitation link with this raw token would open its page."""
+    with app.test_request_context():
+        return find_invitation(token) is not None
+
+
+def invitations_of(app, organization: Organization) -> list[tuple[str, str, str]]:
+    """Return ``(email, role, status)`` of every invitation of ``organization``, by id."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(Invitation.email, Invitation.role, Invitation.status)
+            .where(Invitation.organization_id == organization.id)
+            .order_by(Invitation.id)
+        )
+        return [tuple(row) for row in rows]
 
 
 def membership_of(app, organization: Organization, user: User) -> Membership | None:

@@ -1,5 +1,6 @@
 """A test client that behaves like a browser with htmx: CSRF tokens, htmx headers, sign-in."""
 
+import threading
 from datetime import timedelta
 
 from flask.testing import FlaskClient
@@ -131,6 +132,29 @@ def assert_signed_out_to_sign_in(response, htmx: bool) -> None:
         assert response.headers["Location"] == "/sign-in"
     assert response.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert "session_token=;" in response.headers["Set-Cookie"]
+
+
+def post_at_once(posts) -> list[int]:
+    """Run each ``post()`` in its own thread, released together; return the status codes."""
+    barrier = threading.Barrier(len(posts))
+    statuses: list[int] = [0] * len(posts)
+
+    def run(index, post):
+        barrier.wait()
+        statuses[index] = post().status_code
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(posts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def is_members_partial(response) -> bool:
+    """Return whether ``response`` is the members section alone, as a real swap gets it."""
+    body = response.get_data(as_text=True).lstrip()
+    return body.startswith('<section id="members"') and "<html" not in body
 
 
 def age_sudo(app, hours=3) -> None:

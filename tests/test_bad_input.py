@@ -167,6 +167,9 @@ def acme(app, user):
         ("POST", "/organizations/acme/contacts/{id}/delete"),
         ("POST", "/organizations/acme/members/{id}/role"),
         ("POST", "/organizations/acme/members/{id}/remove"),
+        ("POST", "/organizations/acme/members/{id}/transfer"),
+        ("POST", "/organizations/acme/invitations/{id}/resend"),
+        ("POST", "/organizations/acme/invitations/{id}/revoke"),
     ],
 )
 def test_ids_too_large_for_the_column_are_404(signed_in, acme, method, url, row_id):

@@ -1,4 +1,4 @@
-"""Changing a role and removing a member need sudo mode: a recently confirmed password."""
+"""Changing a role, removing a member and inviting need sudo mode: a recently confirmed password."""
 
 from datetime import timedelta
 
@@ -64,12 +64,11 @@ def test_after_confirming_the_password_the_change_goes_through(app, cast):
     assert role_of(app, cast) == "admin"
 
 
+@pytest.mark.parametrize("path", [MEMBERS, "/organizations/acme/invitations"])
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
-def test_adding_a_member_needs_sudo_and_adds_nobody_before(app, cast, htmx):
-    newcomer = factories.make_user(app, email="nia@example.com")
-
+def test_inviting_needs_sudo_and_invites_nobody_before(app, cast, path, htmx):
     response = cast.owner_browser.post(
-        MEMBERS,
+        path,
         {"email": "nia@example.com", "role": "admin"},
         htmx=htmx,
         current=MEMBERS,
@@ -80,20 +79,20 @@ def test_adding_a_member_needs_sudo_and_adds_nobody_before(app, cast, htmx):
         assert (response.status_code, response.headers["HX-Redirect"]) == (200, SUDO_BACK)
     else:
         assert (response.status_code, response.location) == (303, SUDO_BACK)
-    assert org_factories.membership_of(app, cast.acme, newcomer) is None
+    assert org_factories.invitations_of(app, cast.acme) == []
 
 
-def test_adding_a_member_after_confirming_the_password_goes_through(app, cast):
-    newcomer = factories.make_user(app, email="nia@example.com")
+def test_inviting_after_confirming_the_password_goes_through(app, cast):
     cast.owner_browser.post("/sudo", {"password": factories.DEFAULT_PASSWORD, "next": MEMBERS})
 
     response = cast.owner_browser.post(MEMBERS, {"email": "nia@example.com", "role": "member"})
 
     assert (response.status_code, response.location) == (303, MEMBERS)
-    assert org_factories.membership_of(app, cast.acme, newcomer).role == "member"
+    assert org_factories.invitations_of(app, cast.acme) == [
+        ("nia@example.com", "member", "pending")
+    ]
 
 
-def test_a_member_who_tries_to_add_gets_403_not_a_password_prompt(app, cast):
-    factories.make_user(app, email="nia@example.com")
+def test_a_member_who_tries_to_invite_gets_403_not_a_password_prompt(app, cast):
     response = cast.member_browser.post(MEMBERS, {"email": "nia@example.com", "role": "admin"})
     assert response.status_code == 403

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from myapp.contacts.models import Contact
 from myapp.extensions import db
+from myapp.invitations.models import Invitation
 from myapp.organizations.context import get_auth_organization_context
 from myapp.organizations.models import Membership, Organization
 from tests import org_factories
@@ -25,6 +26,11 @@ ROUTES = [
     ("POST", "/organizations/{slug}/members", {"email": "sam@example.com", "role": "admin"}),
     ("POST", "/organizations/{slug}/members/{membership}/role", {"role": "admin"}),
     ("POST", "/organizations/{slug}/members/{membership}/remove", {}),
+    ("POST", "/organizations/{slug}/members/{membership}/transfer", {}),
+    ("POST", "/organizations/{slug}/invitations", {"email": "sam@example.com", "role": "member"}),
+    ("POST", "/organizations/{slug}/invitations/{invitation}/resend", {}),
+    ("POST", "/organizations/{slug}/invitations/{invitation}/revoke", {}),
+    ("POST", "/organizations/{slug}/delete", {"confirm": "{slug}"}),
     ("GET", "/organizations/{slug}/contacts", None),
     ("POST", "/organizations/{slug}/contacts", {"name": "Planted"}),
     ("GET", "/organizations/{slug}/contacts/{contact}", None),
@@ -37,17 +43,30 @@ ROUTE_IDS = [f"{method} {path}" for method, path, _ in ROUTES]
 
 @pytest.fixture
 def contact(app, cast):
+    """A contact of Acme, and a pending invitation of Acme's, for the routes that need ids."""
+    org_factories.make_invitation(app, cast.acme, cast.owner, email="nia@example.com")
     return org_factories.make_contact(app, cast.acme, name="Alan Turing")
 
 
 def send(browser, method, path, data, *, htmx):
+    data = {key: value.format(slug=path.split("/")[2]) for key, value in (data or {}).items()}
     if method == "GET":
         return browser.htmx_get(path) if htmx else browser.get(path)
     return browser.post(path, data, htmx=htmx)
 
 
 def url(path, cast, contact, slug="acme"):
-    return path.format(slug=slug, membership=cast.member_membership.id, contact=contact.id)
+    app = cast.owner_browser.app
+    with app.app_context():
+        invitation_id = db.session.scalar(
+            select(Invitation.id).where(Invitation.organization_id == cast.acme.id)
+        )
+    return path.format(
+        slug=slug,
+        membership=cast.member_membership.id,
+        contact=contact.id,
+        invitation=invitation_id,
+    )
 
 
 def everything(app) -> list:
@@ -61,6 +80,9 @@ def everything(app) -> list:
                 )
             ).all(),
             db.session.execute(select(Contact.id, Contact.organization_id, Contact.name)).all(),
+            db.session.execute(
+                select(Invitation.id, Invitation.status, Invitation.token_hash)
+            ).all(),
         ]
 
 
@@ -147,7 +169,8 @@ def test_organization_and_membership_come_from_one_statement_however_many_caller
     response, statements = count_queries(lambda: browser.get("/organizations/acme/contacts"))
 
     assert response.status_code == 200
-    lookups = [s for s in statements if "memberships" in s]
+    # The context's lookup is the one that filters on the slug (the switcher lists all).
+    lookups = [s for s in statements if "memberships" in s and "organizations.slug =" in s]
     assert len(lookups) == 1
     assert "organizations" in lookups[0]
 

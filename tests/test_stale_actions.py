@@ -84,7 +84,7 @@ def newcomer(app):
     return factories.make_user(app, name="Nia Newcomer", email="nia@example.com")
 
 
-def test_removing_a_member_twice_in_swaps_keeps_the_list_and_adding_still_works(
+def test_removing_a_member_twice_in_swaps_keeps_the_list_and_inviting_still_works(
     app, cast, newcomer
 ):
     browser = cast.owner_browser
@@ -98,12 +98,12 @@ def test_removing_a_member_twice_in_swaps_keeps_the_list_and_adding_still_works(
     assert "That member does not exist." in body(again)
     assert "Max Member" not in body(again)
 
-    added = browser.post(MEMBERS, {"email": newcomer.email, "role": "member"}, htmx=True)
+    invited = browser.post(MEMBERS, {"email": newcomer.email, "role": "member"}, htmx=True)
 
-    assert added.status_code == 200
-    assert body(added).lstrip().startswith('<section id="members"')
-    assert "Nia Newcomer" in body(added)
-    assert org_factories.membership_of(app, cast.acme, newcomer).role == "member"
+    assert invited.status_code == 200
+    assert body(invited).lstrip().startswith('<section id="members"')
+    assert f"<td>{newcomer.email}</td>" in body(invited)  # in the pending invitations
+    assert org_factories.invitations_of(app, cast.acme) == [(newcomer.email, "member", "pending")]
 
 
 def test_changing_the_role_of_a_removed_member_in_a_swap_keeps_the_list(app, cast):
@@ -120,7 +120,7 @@ def test_changing_the_role_of_a_removed_member_in_a_swap_keeps_the_list(app, cas
 
 
 @pytest.mark.parametrize("headers", [PLAIN, BOOSTED], ids=["plain", "boosted"])
-def test_removing_a_member_twice_without_a_swap_is_the_404_page_then_adding_works(
+def test_removing_a_member_twice_without_a_swap_is_the_404_page_then_inviting_works(
     app, cast, newcomer, headers
 ):
     browser = cast.owner_browser
@@ -132,10 +132,10 @@ def test_removing_a_member_twice_without_a_swap_is_the_404_page_then_adding_work
     assert again.status_code == 404
     assert body(again).lstrip().startswith("<!doctype html>")
 
-    added = browser.post(MEMBERS, {"email": newcomer.email, "role": "member"}, headers=headers)
+    invited = browser.post(MEMBERS, {"email": newcomer.email, "role": "member"}, headers=headers)
 
-    assert (added.status_code, added.location) == (303, MEMBERS)
-    assert org_factories.membership_of(app, cast.acme, newcomer).role == "member"
+    assert (invited.status_code, invited.location) == (303, MEMBERS)
+    assert org_factories.invitations_of(app, cast.acme) == [(newcomer.email, "member", "pending")]
 
 
 def test_a_new_contact_never_gets_the_id_of_a_deleted_one(app, cast, alan):

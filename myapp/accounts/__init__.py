@@ -1,1 +1,2 @@
-"""Accounts people can recover: email verification, password reset, name and email changes."""
+"""Accounts people can recover and close: email verification, password reset, name and email
+changes, and deleting the account."""

@@ -1,4 +1,5 @@
-"""Verify an email, reset a forgotten password, change name and email: each an action.
+"""Verify an email, reset a forgotten password, change name and email, delete the account:
+each an action.
 
 Every link's token is single-use (``myapp.tokens.use_token`` deletes it in the action's
 transaction), so a failed action (a taken address, a bad password) rolls back and leaves the
@@ -9,11 +10,17 @@ a send that fails is logged and the user can ask again.
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from myapp.accounts import emails, throttle
-from myapp.accounts.forms import ChangeEmailForm, ForgotPasswordForm, NameForm, ResetPasswordForm
+from myapp.accounts.forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    NameForm,
+    ResetPasswordForm,
+)
 from myapp.actions import NotFoundError, PreconditionFailedError, return_validation_errors
 from myapp.auth.models import User, normalize_email
 from myapp.auth.passwords import hash_password
@@ -22,6 +29,8 @@ from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.forms import EmptyForm
 from myapp.mail import in_background
+from myapp.organizations.actions import lock_organizations
+from myapp.organizations.models import Membership, Organization
 from myapp.security.events import record_event
 from myapp.sessions import deduped_auth
 from myapp.sessions.lifecycle import client_ip, end_user_sessions, forget_this_device
@@ -213,3 +222,72 @@ def change_email(parsed_input, ctx, *, token: str) -> str:
         raise PreconditionFailedError(EMAIL_NOW_TAKEN) from None
     db.session.commit()
     return user.email
+
+
+TYPE_YOUR_EMAIL = "Type your email address exactly to confirm."
+LAST_OWNER_OF = (
+    "You are the only owner of {names}, which {verb} other members. Make one of them an owner, "
+    "or delete the organization, before you delete your account."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedAccount:
+    """Who was deleted (to send the confirmation) and which organizations went with them."""
+
+    email: str
+    name: str
+    deleted_organizations: list[str]
+
+
+@sudo_action_client.metadata(action_name="delete_account").schema(DeleteAccountForm).action
+def delete_account(parsed_input, ctx) -> DeletedAccount:
+    """Delete the signed-in account, its sessions and memberships, and organizations it alone
+    belongs to; refuse while it is the last owner of an organization with other members.
+
+    Every session row goes with the user (a foreign-key cascade), so each device is signed out
+    on its very next request. Security events stay, with their user reference cleared.
+    """
+    user = ctx.session.user
+    if normalize_email(parsed_input["confirm"]) != user.email:
+        return_validation_errors({"confirm": [TYPE_YOUR_EMAIL]})
+    mine = select(Membership.organization_id).where(Membership.user_id == user.id)
+    # Nobody joins, leaves or changes owners in these organizations until this commits.
+    lock_organizations(Organization.id.in_(mine))
+    my_ownership = dict(
+        db.session.execute(
+            select(Membership.organization_id, Membership.is_owner).where(
+                Membership.user_id == user.id
+            )
+        ).all()
+    )
+    organizations = db.session.execute(
+        select(
+            Organization.id,
+            Organization.name,
+            func.count(Membership.id).label("members"),
+            func.sum(case((Membership.is_owner, 1), else_=0)).label("owners"),
+        )
+        .join(Membership, Membership.organization_id == Organization.id)
+        .where(Organization.id.in_(mine))
+        .group_by(Organization.id, Organization.name)
+        .order_by(Organization.name)
+    ).all()
+    blocking = [
+        o.name for o in organizations if my_ownership[o.id] and o.owners == 1 and o.members > 1
+    ]
+    if blocking:
+        verb = "has" if len(blocking) == 1 else "have"
+        return_validation_errors(
+            form_errors=[LAST_OWNER_OF.format(names=", ".join(blocking), verb=verb)]
+        )
+    alone = [o for o in organizations if o.members == 1]
+    if alone:
+        db.session.execute(delete(Organization).where(Organization.id.in_([o.id for o in alone])))
+    record_event(user.id, "account_deleted")
+    db.session.execute(delete(User).where(User.id == user.id))
+    db.session.commit()
+    forget_this_device()
+    deleted = [o.name for o in alone]
+    emails.send_account_deleted(user.email, user.name, deleted)
+    return DeletedAccount(email=user.email, name=user.name, deleted_organizations=deleted)

@@ -85,3 +85,16 @@ def mask_email(address: str) -> str:
     if not host:
         host, dot, tld = domain, "", ""
     return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
+
+
+def send_account_deleted(email: str, name: str, deleted_organizations: list[str]) -> bool:
+    """Confirm to the (former) address that the account and its sessions are gone."""
+    return send_email(
+        email,
+        "Your account was deleted",
+        "account_deleted",
+        email=email,
+        name=name,
+        deleted_organizations=deleted_organizations,
+        sign_up_link=public_url("auth.sign_up"),
+    )

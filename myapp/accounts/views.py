@@ -9,7 +9,13 @@ from flask import Blueprint, request, url_for
 
 from myapp import htmx
 from myapp.accounts import actions, data, emails
-from myapp.accounts.forms import ChangeEmailForm, ForgotPasswordForm, NameForm, ResetPasswordForm
+from myapp.accounts.forms import (
+    ChangeEmailForm,
+    DeleteAccountForm,
+    ForgotPasswordForm,
+    NameForm,
+    ResetPasswordForm,
+)
 from myapp.actions import ActionResult, respond
 from myapp.auth.redirects import requested_path
 
@@ -110,13 +116,14 @@ def reset_password(token: str):
     )
 
 
-def _account_page(name_form=None, email_form=None):
+def _account_page(name_form=None, email_form=None, delete_form=None):
     account = data.get_account()
     return htmx.render(
         "accounts/account.html",
         account=account,
         name_form=name_form or NameForm(formdata=None, data={"name": account.name}),
         email_form=email_form or ChangeEmailForm(formdata=None),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
     )
 
 
@@ -183,3 +190,20 @@ def change_email(token: str):
     if email is None:
         return _link_invalid(emails.CHANGE_EMAIL)
     return htmx.render("accounts/change_email.html", email=email, token=token)
+
+
+@bp.post("/settings/account/delete")
+def delete():
+    """Delete the account (sudo mode, typing the email to confirm) and sign out everywhere.
+
+    :raise 422: the typed email does not match, or the user is the last owner of an
+        organization with other members (the message names them).
+    """
+    result = actions.delete_account(request.form)
+    # No render_swap: every kind of request leaves for the sign-in page.
+    return respond(
+        result,
+        success_url=url_for("auth.sign_in"),
+        flash_message="Your account has been deleted.",
+        render_invalid=lambda r: _account_page(delete_form=r.form),
+    )

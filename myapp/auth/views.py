@@ -6,6 +6,7 @@ from myapp import htmx
 from myapp.actions import respond
 from myapp.auth import actions
 from myapp.auth.forms import SignInForm, SignUpForm, SudoForm
+from myapp.auth.models import EMAIL_MAX_LENGTH
 from myapp.auth.redirects import safe_next, sign_in_url
 from myapp.sessions import deduped_auth, get_auth_context
 
@@ -17,6 +18,12 @@ SESSION_ENDED = "You were signed out. Sign in again to continue."
 
 def _landing(next_value: str | None) -> str:
     return safe_next(next_value) or url_for("organizations.index")
+
+
+def _prefilled() -> dict:
+    """Return the ``?email=`` an invitation link passes, to fill the form's email field."""
+    email = request.args.get("email", "")
+    return {"email": email} if 0 < len(email) <= EMAIL_MAX_LENGTH else {}
 
 
 @bp.get("/")
@@ -42,7 +49,8 @@ def sign_up():
         )
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
-    return htmx.render("auth/sign_up.html", form=SignUpForm(formdata=None), next=next_value)
+    form = SignUpForm(formdata=None, data=_prefilled())
+    return htmx.render("auth/sign_up.html", form=form, next=next_value)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -62,7 +70,8 @@ def sign_in():
     if deduped_auth() is not None:
         return redirect(_landing(next_value), 303)
     # ``next`` travels beside the form, checked by safe_next(), never as a form field.
-    return htmx.render("auth/sign_in.html", form=SignInForm(formdata=None), next=next_value)
+    form = SignInForm(formdata=None, data=_prefilled())
+    return htmx.render("auth/sign_in.html", form=form, next=next_value)
 
 
 @bp.post("/sign-out")

@@ -1,15 +1,16 @@
 """Create organizations and manage who belongs to them: every write through an action client.
 
-Rules: the creator owns the organization and is its first admin; only admins manage members;
-the owner cannot be removed or demoted; the last admin cannot be demoted or removed; a member
-may leave an organization they do not own.
+Rules: the creator owns the organization and is its first admin; only admins manage members
+(people join by invitation, see ``myapp.invitations``); owners cannot be removed or demoted;
+the last admin cannot be demoted or removed; anyone may leave but the last owner; an owner may
+make another member an owner, and delete the organization.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from myapp.actions import (
@@ -23,19 +24,31 @@ from myapp.clients import (
     auth_action_client,
     auth_organization_action_client,
     sudo_admin_action_client,
+    sudo_owner_action_client,
 )
 from myapp.extensions import db
 from myapp.forms import EmptyForm
-from myapp.organizations.data import ADMINS_ONLY
-from myapp.organizations.forms import MemberForm, OrganizationForm, RoleForm
+from myapp.mail import in_background
+from myapp.organizations import emails
+from myapp.organizations.data import ADMINS_ONLY, count_owners
+from myapp.organizations.forms import (
+    DeleteOrganizationForm,
+    OrganizationForm,
+    RoleForm,
+    TransferForm,
+)
 from myapp.organizations.models import ROLE_ADMIN, SLUG_MAX_LENGTH, Membership, Organization
 
 SLUG_TAKEN = "That slug is taken. Choose another."
-NO_ACCOUNT = "No account with that email."
-ALREADY_MEMBER = "That person is already a member."
 OWNER_IS_ADMIN = "The owner is always an admin."
 OWNER_STAYS = "The owner cannot be removed."
-OWNER_CANNOT_LEAVE = "The owner cannot leave the organization."
+LAST_OWNER = (
+    "You are the only owner. Transfer ownership to another member or delete the organization "
+    "before you leave."
+)
+ALREADY_OWNER = "That member is already an owner."
+OWNERS_ONLY = "Only owners can do that."
+TYPE_THE_SLUG = "Type the organization's slug exactly to confirm."
 LAST_ADMIN = "An organization needs at least one admin."
 
 #: Used when a name has no letters or digits to make a slug from.
@@ -85,48 +98,6 @@ def create_organization(parsed_input, ctx) -> str:
 
 
 @(
-    sudo_admin_action_client.metadata(action_name="add_member", forbidden_message=ADMINS_ONLY)
-    .schema(MemberForm)
-    .action
-)
-def add_member(parsed_input, ctx) -> MemberChange:
-    """Give the account with this email a role in the organization.
-
-    Needs sudo mode like every role change: a stolen admin session must not add its own
-    account as an admin, who could then remove the others.
-    """
-    lock_memberships_as_admin(ctx)
-    found = db.session.execute(
-        select(User.id, Membership.id.label("membership_id"))
-        .outerjoin(
-            Membership,
-            and_(
-                Membership.user_id == User.id,
-                Membership.organization_id == ctx.organization.id,
-            ),
-        )
-        .where(User.email == parsed_input["email"])  # stored form: auth/forms.py:email_field
-    ).first()
-    if found is None:
-        return_validation_errors({"email": [NO_ACCOUNT]})
-    if found.membership_id is not None:
-        return_validation_errors({"email": [ALREADY_MEMBER]})
-    membership = Membership(
-        organization_id=ctx.organization.id, user_id=found.id, role=parsed_input["role"]
-    )
-    db.session.add(membership)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Two admins added the same person at once; the unique pair decided.
-        db.session.rollback()
-        return_validation_errors({"email": [ALREADY_MEMBER]})
-    change = MemberChange(membership_id=membership.id, is_caller=False)
-    db.session.commit()
-    return change
-
-
-@(
     sudo_admin_action_client.metadata(
         action_name="change_member_role", forbidden_message=ADMINS_ONLY
     )
@@ -170,16 +141,87 @@ def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:
 
 @auth_organization_action_client.metadata(action_name="leave_organization").schema(EmptyForm).action
 def leave_organization(parsed_input, ctx) -> None:
-    """Take the caller out of an organization they do not own."""
-    if ctx.membership.is_owner:
-        raise PreconditionFailedError(OWNER_CANNOT_LEAVE)
+    """Take the caller out of the organization, unless they are its last owner."""
     caller = lock_memberships(ctx)
     if caller is None:
         raise NotFoundError()
+    if caller.is_owner and count_owners() <= 1:
+        return_validation_errors(form_errors=[LAST_OWNER])
     if caller.role == ROLE_ADMIN and admin_count(ctx) <= 1:
         raise PreconditionFailedError(LAST_ADMIN)
-    db.session.execute(delete(Membership).where(Membership.id == ctx.membership.id))
+    db.session.delete(caller)
     db.session.commit()
+
+
+@(
+    sudo_owner_action_client.metadata(
+        action_name="transfer_ownership", forbidden_message=OWNERS_ONLY
+    )
+    .schema(TransferForm)
+    .action
+)
+def transfer_ownership(parsed_input, ctx, *, membership_id: int) -> MemberChange:
+    """Make another member an owner (and admin); the caller stays an owner only if asked.
+
+    An organization may have several owners: each can invite admins, transfer ownership and
+    delete the organization, and none can be demoted or removed by an admin.
+    """
+    me = lock_memberships(ctx)
+    if me is None or not me.is_owner:
+        # Another owner's transfer took our ownership between the page and this post.
+        raise ForbiddenError(OWNERS_ONLY)
+    target = find_membership(ctx, membership_id)
+    if target.is_owner:
+        return_validation_errors(form_errors=[ALREADY_OWNER])
+    target.is_owner = True
+    target.role = ROLE_ADMIN
+    if not parsed_input["stay_owner"]:
+        me.is_owner = False
+    change = MemberChange(membership_id=target.id, is_caller=False)
+    db.session.commit()
+    return change
+
+
+@(
+    sudo_owner_action_client.metadata(
+        action_name="delete_organization", forbidden_message=OWNERS_ONLY
+    )
+    .schema(DeleteOrganizationForm)
+    .action
+)
+def delete_organization(parsed_input, ctx) -> str:
+    """Delete the organization with its memberships, contacts and invitations; return its name.
+
+    One DELETE in one transaction: the database cascades to every row that belongs to the
+    organization, so a failure leaves all of it in place. The other members are told by mail
+    from a background thread, so a large organization does not hold the response.
+    """
+    if parsed_input["confirm"] != ctx.organization.slug:
+        return_validation_errors({"confirm": [TYPE_THE_SLUG]})
+    caller = lock_memberships(ctx)
+    if caller is None or not caller.is_owner:
+        raise ForbiddenError(OWNERS_ONLY)
+    recipients = [
+        (row.email, row.name)
+        for row in db.session.execute(
+            select(User.email, User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.organization_id == ctx.organization.id,
+                Membership.id != ctx.membership.id,
+            )
+            .order_by(User.id)
+        )
+    ]
+    db.session.execute(delete(Organization).where(Organization.id == ctx.organization.id))
+    db.session.commit()
+    in_background(
+        emails.send_organization_deleted,
+        recipients,
+        ctx.organization.name,
+        ctx.session.user.name,
+    )
+    return ctx.organization.name
 
 
 def lock_memberships(ctx) -> Membership | None:
@@ -192,12 +234,17 @@ def lock_memberships(ctx) -> Membership | None:
     was read before the lock, so the caller's membership is read again under it (None if it
     was removed meanwhile).
     """
-    db.session.execute(
-        update(Organization)
-        .where(Organization.id == ctx.organization.id)
-        .values(id=Organization.id)
-    )
+    lock_organizations(Organization.id == ctx.organization.id)
     return db.session.get(Membership, ctx.membership.id, populate_existing=True)
+
+
+def lock_organizations(condition) -> None:
+    """Lock the organization rows that match ``condition`` until this transaction ends.
+
+    A no-op UPDATE: row locks on PostgreSQL, and on SQLite the database's write lock, which
+    also opens the transaction there before anything that follows is read.
+    """
+    db.session.execute(update(Organization).where(condition).values(id=Organization.id))
 
 
 def lock_memberships_as_admin(ctx) -> None:

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from myapp.auth.models import User
 from myapp.extensions import db
@@ -52,6 +52,16 @@ def list_my_organizations() -> list[MyOrganization]:
         .order_by(Organization.name, Organization.id)
     )
     return [MyOrganization(**row._mapping) for row in rows]
+
+
+def count_owners() -> int:
+    """Return how many owners the organization in the URL has; any member may ask."""
+    ctx = get_auth_organization_context()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.organization_id == ctx.organization.id, Membership.is_owner.is_(True))
+    )
 
 
 def list_members() -> list[Member]:

@@ -1,9 +1,8 @@
-"""Create an organization, add a member, change a role: the shape of each submission."""
+"""Create, transfer and delete an organization, change a role: the shape of each submission."""
 
-from wtforms import SelectChoice, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from myapp.auth.forms import email_field
 from myapp.forms import Form, no_bidi_controls, strip
 from myapp.organizations.context import SLUG_PATTERN
 from myapp.organizations.models import (
@@ -51,10 +50,24 @@ class OrganizationForm(Form):
     )
 
 
-class MemberForm(Form):
-    email = email_field("Enter the email address of their account.")
-    role = role_field()
-
-
 class RoleForm(Form):
     role = role_field()
+
+
+class TransferForm(Form):
+    """Make a member an owner; unticked, the caller stops being one (a hand-over)."""
+
+    stay_owner = BooleanField("I stay an owner too")
+
+
+class DeleteOrganizationForm(Form):
+    """Typing the slug is the confirmation; the action compares it with the organization's."""
+
+    confirm = StringField(
+        "Type the organization's slug to confirm",
+        filters=[strip],
+        validators=[
+            DataRequired("Type the organization's slug to confirm."),
+            Length(max=SLUG_MAX_LENGTH, message="Slugs are at most 50 characters."),
+        ],
+    )

@@ -2,21 +2,31 @@
 
 Every page under ``/organizations/<slug>/`` answers 404 to anyone who is not a member (the
 data functions and actions check, not the routes), 403 to a member without the role, and the
-sign-in redirect to the signed-out. The members page is one URL with two renderings: the
-full page, and ``_members.html`` alone for a real htmx swap, also after a refused action (a
-member removed in another tab), which shows its message inside it. Views receive ``slug`` only to
-build URLs: the context getter reads it from the matched route itself.
+sign-in redirect to the signed-out. Invitations (and the ``POST .../members`` alias that
+invites) live in ``myapp.invitations``; the members page lists them. The members page is one
+URL with two renderings: the full page, and ``_members.html`` alone for a real htmx swap, also
+after a refused action (a member removed in another tab), which shows its message inside it.
+Views receive ``slug`` only to build URLs: the context getter reads it from the matched route
+itself.
 """
 
 from flask import Blueprint, request, url_for
 
 from myapp import htmx
 from myapp.actions import respond
+from myapp.invitations import data as invitations_data
+from myapp.invitations.forms import InvitationForm
 from myapp.organizations import actions, data
 from myapp.organizations.context import get_auth_organization_context
-from myapp.organizations.forms import ROLE_CHOICES, MemberForm, OrganizationForm
+from myapp.organizations.forms import ROLE_CHOICES, DeleteOrganizationForm, OrganizationForm
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+@bp.app_context_processor
+def inject_my_organizations():
+    # A callable, so only pages that show the organization switcher pay for the query.
+    return {"my_organizations": data.list_my_organizations}
 
 
 @bp.get("")
@@ -43,11 +53,11 @@ def create():
 
 @bp.get("/<slug>/")
 def home(slug):
-    """Show an organization's home page, with links to its contacts and members.
+    """Show an organization's home page: links, leaving, and (for owners) deleting it.
 
     :raise 404: the organization does not exist or the user is not a member.
     """
-    return htmx.render("organizations/home.html", ctx=get_auth_organization_context())
+    return _render_home()
 
 
 @bp.post("/<slug>/leave")
@@ -55,40 +65,43 @@ def leave(slug):
     """Leave the organization and go back to the list of organizations.
 
     :raise 404: not a member.
-    :raise 409: the owner cannot leave, nor the last admin.
+    :raise 409: the last admin cannot leave.
+    :raise 422: the last owner cannot leave (transfer ownership or delete the organization).
     """
     result = actions.leave_organization(request.form)
     return respond(
-        result, success_url=url_for(".index"), flash_message="You left the organization."
+        result,
+        success_url=url_for(".index"),
+        flash_message="You left the organization.",
+        render_invalid=lambda r: _render_home(leave_errors=r.form.form_errors),
+    )
+
+
+@bp.post("/<slug>/delete")
+def delete(slug):
+    """Delete the organization with everything in it (sudo mode, typing the slug to confirm).
+
+    :raise 403: not an owner.
+    :raise 404: not a member.
+    :raise 422: the typed slug is missing or does not match.
+    """
+    result = actions.delete_organization(request.form)
+    return respond(
+        result,
+        success_url=url_for(".index"),
+        flash_message=f"{result.data} was deleted." if result.ok else None,
+        render_invalid=lambda r: _render_home(delete_form=r.form),
     )
 
 
 @bp.get("/<slug>/members")
 def members(slug):
-    """Show the members with forms to add one, change a role and remove one; admins only.
+    """Show the members and pending invitations, with forms to manage them; admins only.
 
     :raise 403: the user is a member but not an admin.
     :raise 404: not a member.
     """
-    return _render_members()
-
-
-@bp.post("/<slug>/members")
-def add_member(slug):
-    """Add the account with the given email, with the given role.
-
-    :raise 403: not an admin.
-    :raise 404: not a member.
-    :raise 422: the email is invalid, has no account, or is already a member.
-    """
-    result = actions.add_member(request.form)
-    return respond(
-        result,
-        success_url=url_for(".members", slug=slug),
-        flash_message="Member added.",
-        render_invalid=lambda r: _render_members(member_form=r.form),
-        render_swap=lambda r: _render_members(error=r.server_error),
-    )
+    return render_members_page()
 
 
 @bp.post("/<slug>/members/<id:membership_id>/role")
@@ -110,8 +123,10 @@ def change_role(slug, membership_id):
         result,
         success_url=url_for(".members", slug=slug),
         flash_message="Role changed.",
-        render_invalid=lambda r: _render_members(row_errors={membership_id: r.form.role.errors}),
-        render_swap=lambda r: _render_members(error=r.server_error),
+        render_invalid=lambda r: render_members_page(
+            row_errors={membership_id: r.form.role.errors}
+        ),
+        render_swap=lambda r: render_members_page(error=r.server_error),
     )
 
 
@@ -132,7 +147,27 @@ def remove_member(slug, membership_id):
         result,
         success_url=url_for(".members", slug=slug),
         flash_message="Member removed.",
-        render_swap=lambda r: _render_members(error=r.server_error),
+        render_swap=lambda r: render_members_page(error=r.server_error),
+    )
+
+
+@bp.post("/<slug>/members/<id:membership_id>/transfer")
+def transfer_ownership(slug, membership_id):
+    """Make a member an owner; unless ``stay_owner`` is ticked, the caller stops being one.
+
+    :raise 403: not an owner.
+    :raise 404: not a member, or ``membership_id`` is not in this organization.
+    :raise 422: that member is already an owner.
+    """
+    result = actions.transfer_ownership(request.form, membership_id=membership_id)
+    return respond(
+        result,
+        success_url=url_for(".members", slug=slug),
+        flash_message="Ownership transferred.",
+        render_invalid=lambda r: render_members_page(
+            row_errors={membership_id: r.form.form_errors}
+        ),
+        render_swap=lambda r: render_members_page(error=r.server_error),
     )
 
 
@@ -142,14 +177,31 @@ def _render_index(form):
     )
 
 
-def _render_members(member_form=None, row_errors=None, error=None):
+def _render_home(leave_errors=None, delete_form=None):
+    ctx = get_auth_organization_context()
+    return htmx.render(
+        "organizations/home.html",
+        ctx=ctx,
+        owner_count=data.count_owners() if ctx.membership.is_owner else None,
+        leave_errors=leave_errors or [],
+        delete_form=delete_form or DeleteOrganizationForm(formdata=None),
+    )
+
+
+def render_members_page(invitation_form=None, row_errors=None, error=None):
+    """Render the members page (or its partial for a real swap) with the pending invitations.
+
+    The invitations views answer with it too, so every form on the page swaps one section;
+    ``error`` is a refusal to show inside it.
+    """
     return htmx.render(
         "organizations/members.html",
         "organizations/_members.html",
         error=error,
         members=data.list_members(),
+        invitations=invitations_data.list_pending_invitations(),
         ctx=get_auth_organization_context(),
-        member_form=member_form if member_form is not None else MemberForm(formdata=None),
+        invitation_form=invitation_form or InvitationForm(formdata=None),
         roles=ROLE_CHOICES,
         row_errors=row_errors or {},
     )

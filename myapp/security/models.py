@@ -21,6 +21,7 @@ EVENT_LABELS = {
     "sudo_failed": "Wrong password when confirming it",
     "password_change_failed": "Wrong current password when changing it",
     "sign_up": "Created account",
+    "account_deleted": "Deleted account",
     "email_verified": "Verified email address",
     "email_change_requested": "Asked to change email address",
     "email_changed": "Changed email address",
@@ -46,7 +47,8 @@ class SecurityEvent(db.Model):
     __table_args__ = (Index("ix_security_events_user_created", "user_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: Cleared when the account is deleted: the record of what happened outlives the account.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     ip: Mapped[str | None] = mapped_column(String(45))

@@ -1,0 +1,1 @@
+"""Invitations: admins invite by email; the invitee joins by accepting from the mailed link."""
