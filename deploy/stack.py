@@ -134,9 +134,13 @@ class PostgresCluster:
         return self
 
     def start(self) -> None:
+        # fsync=off is safe for a throwaway cluster: only the server process is ever stopped,
+        # never the machine, so WAL in the OS cache survives. synchronous_commit stays on: the
+        # fault tests stop the server in "immediate" mode, and an acknowledged commit (the
+        # test's own user and session) must still be there when it comes back.
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            "-c fsync=off -c full_page_writes=off"
         )
         pg_ctl = postgres_bin("pg_ctl")
         self._run(pg_ctl, "-D", self.data, "-l", self.log, "-o", options, "-w", "start")
