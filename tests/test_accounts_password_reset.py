@@ -8,6 +8,7 @@ from functools import partial
 import pytest
 from sqlalchemy import event, func, select
 
+from myapp.auth import throttle
 from myapp.auth.passwords import check_password
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
@@ -166,6 +167,50 @@ def test_requests_per_ip_are_limited(app, client, user):
     elsewhere = Browser(app)
     elsewhere.client.environ_base["REMOTE_ADDR"] = "198.51.100.20"
     assert ask(elsewhere, user.email).status_code == 303
+
+
+@pytest.mark.settings(PASSWORD_RESET_LIMIT_PER_EMAIL=3, PASSWORD_RESET_LIMIT_PER_IP=100)
+def test_parallel_requests_never_get_past_the_limit(app, mailbox, user, monkeypatch):
+    """Requests sent at once are each counted before any reads the count: at most 3 pass.
+
+    Every request is held after reading the count until all have read it (or been refused),
+    which is how parallel requests slipped past a limit that was read before it was counted.
+    """
+    requests = 8
+    arrived = threading.Condition()
+    reading, finished = [0], [0]
+    real_window_state = throttle._window_state
+
+    def held_window_state(*args):
+        state = real_window_state(*args)
+        with arrived:
+            reading[0] += 1
+            arrived.notify_all()
+            arrived.wait_for(lambda: reading[0] + finished[0] >= requests, timeout=30)
+        return state
+
+    monkeypatch.setattr(throttle, "_window_state", held_window_state)
+    statuses = []
+
+    def request_link():
+        try:
+            statuses.append(ask(Browser(app), user.email).status_code)
+        finally:
+            with arrived:
+                finished[0] += 1
+                arrived.notify_all()
+
+    threads = [threading.Thread(target=request_link) for _ in range(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(statuses) == requests
+    assert set(statuses) <= {303, 429}
+    assert statuses.count(303) <= 3
+    join_background_work()
+    assert len(mailbox.messages) == statuses.count(303)
 
 
 def test_opening_the_link_shows_the_form_and_changes_nothing(app, client, mailbox, user):

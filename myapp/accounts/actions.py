@@ -62,8 +62,7 @@ def resend_verification(parsed_input, ctx) -> bool | None:
     if ctx.session.user.email_verified:
         return None
     user = db.session.get(User, ctx.session.user.id)
-    throttle.check_resend_allowed(user.email)
-    throttle.record_resend(user.email)
+    throttle.count_resend(user.email)
     raw = issue_verification(user)
     db.session.commit()
     return emails.send_verification(user.email, user.name, raw)
@@ -99,9 +98,7 @@ def request_password_reset(parsed_input, ctx) -> None:
     """
     email = normalize_email(parsed_input["email"])
     ip = client_ip()
-    throttle.check_password_reset_allowed(email, ip)
-    throttle.record_password_reset(email, ip)
-    db.session.commit()
+    throttle.count_password_reset(email, ip)
     in_background(mail_reset_link, email)
 
 

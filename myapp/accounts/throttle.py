@@ -2,6 +2,7 @@
 
 Counted in ``auth_attempts`` like the sign-in limits, so they hold across workers and hosts.
 Every request counts, whether or not the address has an account, so a 429 tells nothing.
+Each is counted before the limits are read, like the sign-in limits (``count_attempt``).
 """
 
 from datetime import timedelta
@@ -9,9 +10,7 @@ from datetime import timedelta
 from flask import current_app
 
 from myapp.auth.models import AuthAttempt
-from myapp.auth.throttle import _refuse, _window_state
-from myapp.database import utcnow
-from myapp.extensions import db
+from myapp.auth.throttle import count_attempt
 
 PASSWORD_RESET = "password_reset"
 VERIFICATION_RESEND = "verify_resend"
@@ -24,31 +23,24 @@ TOO_MANY_RESETS = "Too many password reset requests. Try again in {minutes}."
 TOO_MANY_RESENDS = "A verification email was sent recently. Try again in {minutes}."
 
 
-def check_password_reset_allowed(email: str, ip: str | None) -> None:
-    """Refuse with 429 when this email or IP asked for too many resets within the hour."""
+def count_password_reset(email: str, ip: str | None) -> None:
+    """Count a reset request; refuse with 429 past the hourly limits for ``email`` or ``ip``.
+
+    Counted before the limits are read and committed at once (``count_attempt``), so
+    parallel requests cannot pass the limit together.
+    """
     config = current_app.config
-    limits = [(AuthAttempt.email, email, config["PASSWORD_RESET_LIMIT_PER_EMAIL"])]
+    limits = [
+        (AuthAttempt.email, email, config["PASSWORD_RESET_LIMIT_PER_EMAIL"], PASSWORD_RESET_WINDOW)
+    ]
     if ip is not None:
-        limits.append((AuthAttempt.ip, ip, config["PASSWORD_RESET_LIMIT_PER_IP"]))
-    for column, value, limit in limits:
-        count, oldest = _window_state(PASSWORD_RESET, column, value, PASSWORD_RESET_WINDOW)
-        if count >= limit:
-            _refuse(oldest, PASSWORD_RESET_WINDOW, TOO_MANY_RESETS)
+        limits.append(
+            (AuthAttempt.ip, ip, config["PASSWORD_RESET_LIMIT_PER_IP"], PASSWORD_RESET_WINDOW)
+        )
+    count_attempt(PASSWORD_RESET, limits, TOO_MANY_RESETS, email=email, ip=ip)
 
 
-def record_password_reset(email: str, ip: str | None) -> None:
-    """Stage a reset request for ``email`` and ``ip``; it commits with the action."""
-    db.session.add(AuthAttempt(kind=PASSWORD_RESET, email=email, ip=ip, created_at=utcnow()))
-
-
-def check_resend_allowed(email: str) -> None:
-    """Refuse with 429 after one resend within a minute, or five within a day."""
-    for window, limit in RESEND_LIMITS:
-        count, oldest = _window_state(VERIFICATION_RESEND, AuthAttempt.email, email, window)
-        if count >= limit:
-            _refuse(oldest, window, TOO_MANY_RESENDS)
-
-
-def record_resend(email: str) -> None:
-    """Stage a verification resend for the user at ``email``."""
-    db.session.add(AuthAttempt(kind=VERIFICATION_RESEND, email=email, created_at=utcnow()))
+def count_resend(email: str) -> None:
+    """Count a verification resend; refuse with 429 after one a minute or five a day."""
+    limits = [(AuthAttempt.email, email, limit, window) for window, limit in RESEND_LIMITS]
+    count_attempt(VERIFICATION_RESEND, limits, TOO_MANY_RESENDS, email=email)

@@ -114,11 +114,31 @@ def count_sign_up(ip: str | None) -> None:
     """
     if ip is None:
         return
-    attempt_id = _count_now(SIGN_UP, email=None, ip=ip)
-    count, oldest = _window_state(SIGN_UP, AuthAttempt.ip, ip, SIGN_UP_WINDOW)
-    if count > current_app.config["SIGN_UP_LIMIT_PER_IP"]:
-        _take_back(attempt_id)
-        _refuse(oldest, SIGN_UP_WINDOW, TOO_MANY_SIGN_UPS)
+    count_attempt(
+        SIGN_UP,
+        [(AuthAttempt.ip, ip, current_app.config["SIGN_UP_LIMIT_PER_IP"], SIGN_UP_WINDOW)],
+        TOO_MANY_SIGN_UPS,
+        ip=ip,
+    )
+
+
+def count_attempt(
+    kind: str, limits, message: str, *, email: str | None = None, ip: str | None = None
+) -> int:
+    """Count one attempt of ``kind``, then refuse with 429 if it passes any of ``limits``.
+
+    ``limits`` holds ``(column, value, limit, window)``: at most ``limit`` attempts with
+    ``column == value`` within ``window``. Counted first and committed on its own connection,
+    so attempts sent in parallel cannot pass a limit together; a refused attempt is taken
+    back, so hammering a limit does not extend it. Return the counted attempt's id.
+    """
+    attempt_id = _count_now(kind, email=email, ip=ip)
+    for column, value, limit, window in limits:
+        count, oldest = _window_state(kind, column, value, window)
+        if count > limit:
+            _take_back(attempt_id)
+            _refuse(oldest, window, message)
+    return attempt_id
 
 
 def _count_now(
