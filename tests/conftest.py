@@ -16,11 +16,7 @@ from myapp.extensions import db
 from tests import factories, org_factories
 from tests.mail_support import SMTPServer, free_port, join_background_work
 from tests.oidc_support import PROVIDER_NAMES, callback_url, start_provider
-from tests.support import CHROME_MACOS, Browser
-
-#: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
-TEST_HASH_METHOD = "scrypt:1024:8:1"
-PUBLIC_URL = "https://app.example.com"
+from tests.support import CHROME_MACOS, PUBLIC_URL, Browser, base_settings
 
 
 def pytest_configure(config):
@@ -42,19 +38,6 @@ def database_url(tmp_path_factory):
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     return url
-
-
-def base_settings(database_url: str) -> dict:
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test secret key, never used outside tests",
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
-        "COOKIE_SECURE": False,
-        "SERVER_NAME": "localhost",
-        # Not the test client's host: links in mail must come from here, never from Host.
-        "PUBLIC_URL": PUBLIC_URL,
-    }
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,27 @@ from myapp.extensions import db
 from myapp.sessions.lifecycle import start_session
 from myapp.sessions.models import UserSession
 
+#: Fast scrypt parameters for tests only; production keeps werkzeug's default cost.
+TEST_HASH_METHOD = "scrypt:1024:8:1"
+#: Where links in mail point during tests: not the test client's host, so a link built
+#: from the request's Host header would show.
+PUBLIC_URL = "https://app.example.com"
+
+
+def base_settings(database_url: str) -> dict:
+    """The settings every test app starts from, on the database at ``database_url``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test secret key, never used outside tests",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        "COOKIE_SECURE": False,
+        "SERVER_NAME": "localhost",
+        # Not the test client's host: links in mail must come from here, never from Host.
+        "PUBLIC_URL": PUBLIC_URL,
+    }
+
+
 #: Request headers of the three kinds of request every htmx route answers.
 PLAIN: dict = {}
 BOOSTED = {"HX-Request": "true", "HX-Boosted": "true"}

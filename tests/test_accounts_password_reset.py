@@ -14,9 +14,8 @@ from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
 from tests.accounts_support import event_kinds, expire_links, token_count, user_row
-from tests.conftest import PUBLIC_URL
 from tests.mail_support import join_background_work, wait_until
-from tests.support import Browser
+from tests.support import PUBLIC_URL, Browser
 
 NEW_PASSWORD = "a brand new passphrase"
 CSRF_TOKEN = re.compile(r"[\w.-]{40,}")

@@ -12,8 +12,7 @@ from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
 from tests.accounts_support import event_kinds, expire_links, user_row
-from tests.conftest import PUBLIC_URL
-from tests.support import Browser
+from tests.support import PUBLIC_URL, Browser
 
 PAGE = "/settings/account"
 NEW = "ada@newmail.example"

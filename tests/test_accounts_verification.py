@@ -11,8 +11,7 @@ from myapp.database import utcnow
 from myapp.extensions import db
 from tests import factories
 from tests.accounts_support import event_kinds, expire_links, sign_up, user_row
-from tests.conftest import PUBLIC_URL
-from tests.support import Browser
+from tests.support import PUBLIC_URL, Browser
 
 NOTICE = "Please verify"
 

@@ -18,8 +18,7 @@ from myapp import create_app
 from myapp.database import RETRY_AFTER_SECONDS
 from myapp.extensions import db
 from tests import factories, org_factories
-from tests.conftest import base_settings
-from tests.support import Browser, htmx_headers
+from tests.support import Browser, base_settings, htmx_headers
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),

@@ -19,7 +19,7 @@ from deploy.stack import Instance
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories
-from tests.conftest import TEST_HASH_METHOD, base_settings
+from tests.support import TEST_HASH_METHOD, base_settings
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),

@@ -7,8 +7,8 @@ import pytest
 
 from myapp import create_app
 from myapp.mail import public_url, send_email
-from tests.conftest import PUBLIC_URL, base_settings
 from tests.mail_support import wait_until
+from tests.support import PUBLIC_URL, base_settings
 
 
 def send_notice(app, to="ada@example.com") -> bool:

@@ -9,9 +9,8 @@ import pytest
 
 from myapp.known_devices.emails import NEW_SIGN_IN_SUBJECT
 from tests import factories
-from tests.conftest import PUBLIC_URL
 from tests.mail_support import join_background_work
-from tests.support import CHROME_MACOS, Browser, live_public_ids
+from tests.support import CHROME_MACOS, PUBLIC_URL, Browser, live_public_ids
 from tests.two_factor_factories import code, enable_totp
 
 

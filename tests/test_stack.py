@@ -22,7 +22,7 @@ from deploy.stack import Stack
 from myapp import create_app
 from myapp.extensions import db
 from tests import factories
-from tests.conftest import base_settings
+from tests.support import base_settings
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
