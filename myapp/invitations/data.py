@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
@@ -11,7 +10,7 @@ from myapp.auth.models import User
 from myapp.database import utcnow
 from myapp.extensions import db
 from myapp.invitations.models import STATUS_PENDING, Invitation
-from myapp.organizations.context import get_auth_organization_context
+from myapp.organizations.context import get_admin_organization_context
 from myapp.organizations.data import ADMINS_ONLY
 from myapp.organizations.models import Organization
 from myapp.sessions.tokens import hash_token, is_well_formed
@@ -49,9 +48,7 @@ def list_pending_invitations() -> list[PendingInvitation]:
 
     :raise 403: the signed-in user is a member but not an admin.
     """
-    ctx = get_auth_organization_context()
-    if not ctx.membership.is_admin:
-        abort(403, ADMINS_ONLY)
+    ctx = get_admin_organization_context(ADMINS_ONLY)
     rows = db.session.execute(
         select(
             Invitation.id,

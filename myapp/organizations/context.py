@@ -110,6 +110,18 @@ def get_auth_organization_context() -> AuthOrganizationContext:
     return context
 
 
+def get_admin_organization_context(forbidden_message: str) -> AuthOrganizationContext:
+    """Return ``get_auth_organization_context()`` when the user is an admin of it.
+
+    For reads only admins may make; a member who is not an admin gets 403 with
+    ``forbidden_message`` (a non-member still gets the 404).
+    """
+    context = get_auth_organization_context()
+    if not context.membership.is_admin:
+        abort(403, forbidden_message)
+    return context
+
+
 def _load(slug: str, auth_session: AuthSession) -> AuthOrganizationContext | None:
     if len(slug) > SLUG_MAX_LENGTH or SLUG_PATTERN.fullmatch(slug) is None:
         return None

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import func, select
 
 from myapp.auth.models import User
 from myapp.extensions import db
-from myapp.organizations.context import get_auth_organization_context
+from myapp.organizations.context import (
+    get_admin_organization_context,
+    get_auth_organization_context,
+)
 from myapp.organizations.models import Membership, Organization
 from myapp.sessions import get_auth_context
 from myapp.two_factor.factors import has_second_factor_clause
@@ -69,9 +71,7 @@ def list_members() -> list[Member]:
 
     :raise 403: the signed-in user is a member but not an admin.
     """
-    ctx = get_auth_organization_context()
-    if not ctx.membership.is_admin:
-        abort(403, ADMINS_ONLY)
+    ctx = get_admin_organization_context(ADMINS_ONLY)
     rows = db.session.execute(
         select(
             Membership.id,
