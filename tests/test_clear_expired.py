@@ -1,4 +1,4 @@
-"""``flask sessions clear-expired`` deletes ended sessions, and only those."""
+"""``flask sessions clear-expired`` deletes ended sessions and stale rows, and only those."""
 
 from datetime import timedelta
 
@@ -7,8 +7,12 @@ from sqlalchemy import select, update
 
 from myapp.database import utcnow
 from myapp.extensions import db
+from myapp.invitations.models import Invitation
+from myapp.known_devices.models import KnownDevice
 from myapp.sessions.commands import clear_expired_sessions
 from myapp.sessions.models import UserSession
+from myapp.sessions.tokens import hash_token, new_token
+from tests import org_factories
 from tests.support import Browser
 
 
@@ -79,3 +83,56 @@ def test_the_command_is_listed_under_sessions(app):
     result = app.test_cli_runner().invoke(args=["sessions", "--help"])
 
     assert "clear-expired" in result.output
+
+
+def test_deletes_invitations_finished_over_30_days_ago_and_keeps_the_rest(app, user):
+    organization = org_factories.make_organization(app, user)
+    now = utcnow()
+    ages = {
+        "pending@example.com": {},
+        "expired-lately@example.com": {"expires_at": now - timedelta(days=29)},
+        "expired-long-ago@example.com": {"expires_at": now - timedelta(days=31)},
+        "declined-lately@example.com": {"status": "declined", "responded_at": now},
+        "accepted-long-ago@example.com": {
+            "status": "accepted",
+            "responded_at": now - timedelta(days=31),
+        },
+    }
+    for email, values in ages.items():
+        invitation, _ = org_factories.make_invitation(app, organization, user, email=email)
+        if values:
+            with app.app_context():
+                db.session.execute(
+                    update(Invitation).where(Invitation.id == invitation.id).values(**values)
+                )
+                db.session.commit()
+
+    result = clear_expired(app)
+
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 invitations answered or expired more than 30 days ago" in result.output
+    assert {email for email, _, _ in org_factories.invitations_of(app, organization)} == {
+        "pending@example.com",
+        "expired-lately@example.com",
+        "declined-lately@example.com",
+    }
+
+
+def test_deletes_devices_whose_cookie_has_expired(app, user):
+    with app.app_context():
+        for label, days in (("Seen lately", 399), ("Forgotten", 401)):
+            db.session.add(
+                KnownDevice(
+                    user_id=user.id,
+                    device_hash=hash_token(new_token()),
+                    label=label,
+                    last_seen_at=utcnow() - timedelta(days=days),
+                )
+            )
+        db.session.commit()
+
+    result = clear_expired(app)
+
+    assert "and 1 device unseen for 400 days" in result.output
+    with app.app_context():
+        assert list(db.session.scalars(select(KnownDevice.label))) == ["Seen lately"]

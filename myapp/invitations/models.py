@@ -1,8 +1,8 @@
 """An invitation to join an organization, sent to an email address."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, delete, or_, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.auth.models import EMAIL_MAX_LENGTH
@@ -15,6 +15,9 @@ STATUS_ACCEPTED = "accepted"
 STATUS_DECLINED = "declined"
 #: Revoked by an admin, or replaced by a resend (which issues a new row and token).
 STATUS_REVOKED = "revoked"
+#: How long an answered or expired invitation is kept: its link answers "already used" or
+#: "expired" (410) until then, and "not found" after.
+INVITATION_RETENTION = timedelta(days=30)
 
 
 class Invitation(db.Model):
@@ -62,3 +65,13 @@ class Invitation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Invitation {self.id} org={self.organization_id} {self.status}>"
+
+
+def purge_finished_invitations() -> int:
+    """Delete invitations answered or expired more than ``INVITATION_RETENTION`` ago."""
+    cutoff = utcnow() - INVITATION_RETENTION
+    finished = or_(
+        Invitation.responded_at < cutoff,
+        (Invitation.status == STATUS_PENDING) & (Invitation.expires_at < cutoff),
+    )
+    return db.session.execute(delete(Invitation).where(finished)).rowcount

@@ -1,12 +1,13 @@
 """A browser a user has signed in from, known by the hash of its device cookie."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from myapp.database import UTCDateTime, utcnow
 from myapp.extensions import db
+from myapp.known_devices.cookie import MAX_AGE
 
 LABEL_MAX_LENGTH = 120
 
@@ -26,3 +27,13 @@ class KnownDevice(db.Model):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: The latest sign-in from this browser (not every request: that would write on each).
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def purge_forgotten_devices() -> int:
+    """Delete devices unseen for longer than their cookie lives; return how many.
+
+    Every sign-in renews the device cookie (``cookie.MAX_AGE``) and ``last_seen_at``, so a row
+    older than that can never match a cookie again: it only keeps an old label around.
+    """
+    cutoff = utcnow() - timedelta(seconds=MAX_AGE)
+    return db.session.execute(delete(KnownDevice).where(KnownDevice.last_seen_at < cutoff)).rowcount

@@ -41,8 +41,11 @@ def clear_expired_sessions(batch_size: int = BATCH_SIZE) -> int:
 
 @sessions_cli.command("clear-expired")
 def clear_expired_command() -> None:
-    """Delete expired sessions, links and two-factor steps, old activity and attempts (daily)."""
+    """Delete expired sessions, links and two-factor steps, old activity, attempts, finished
+    invitations and forgotten devices (daily)."""
     from myapp.auth.throttle import purge_old_attempts
+    from myapp.invitations.models import purge_finished_invitations
+    from myapp.known_devices.models import purge_forgotten_devices
     from myapp.passkeys.ceremony import purge_expired_challenges
     from myapp.security.events import purge_old_events
     from myapp.tokens import purge_expired_tokens
@@ -54,9 +57,16 @@ def clear_expired_command() -> None:
     attempts = purge_old_attempts()
     tokens = purge_expired_tokens()
     steps = purge_expired() + purge_expired_challenges()
+    invitations = purge_finished_invitations()
+    devices = purge_forgotten_devices()
     db.session.commit()
     click.echo(
         f"Deleted {events} security events older than 90 days and {attempts} old sign-in attempts."
     )
     click.echo(f"Deleted {tokens} expired link{'s' if tokens != 1 else ''} (verification, reset).")
     click.echo(f"Deleted {steps} expired two-factor steps and passkey challenges.")
+    click.echo(
+        f"Deleted {invitations} invitation{'s' if invitations != 1 else ''} answered or expired "
+        f"more than 30 days ago and {devices} device{'s' if devices != 1 else ''} unseen for "
+        "400 days."
+    )
