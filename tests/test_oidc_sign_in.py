@@ -13,7 +13,7 @@ from myapp.security.models import SecurityEvent
 from tests import factories
 from tests.oidc_support import LABEL, AtProvider, through_provider
 from tests.support import Browser
-from tests.two_factor_factories import enable_totp
+from tests.two_factor_factories import code, enable_totp
 
 pytestmark = pytest.mark.oidc
 
@@ -172,6 +172,16 @@ def test_a_user_with_two_factor_is_still_asked_for_the_second_factor(app, client
     assert response.headers["Location"] == "/sign-in/two-factor"
     assert signed_in_as(client) is None
     assert 'name="code"' in client.get("/sign-in/two-factor").get_data(as_text=True)
+
+
+def test_the_security_page_names_the_provider_and_the_second_factor(app, client):
+    user = factories.make_user(app, email="ada@example.org", password=None)
+    factories.make_identity(app, user, subject="ada@example.org")
+    secret, _ = enable_totp(app, user)
+    client.get(through_provider(client, "ada@example.org"))
+    assert client.post("/sign-in/two-factor", {"code": code(secret)}).status_code == 303
+    html = client.get("/settings/security").get_data(as_text=True)
+    assert f'<td class="auth-method">{LABEL} and authenticator app</td>' in html
 
 
 def test_next_is_honoured_and_checked(client, other_client):

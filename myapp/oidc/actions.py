@@ -96,7 +96,7 @@ def finish_sign_in(parsed_input, ctx, *, provider_name: str) -> SignedIn | Respo
     if not created and has_second_factor(user.id):
         # The provider stands in for the password only: the second factor is still asked for,
         # and the pending step goes on to ``next`` as after a password.
-        response = pending_sign_in.begin(user.id, started.next_path)
+        response = pending_sign_in.begin(user.id, started.next_path, first_factor=provider.name)
         db.session.commit()
         return response
     start_session(user, auth_method=provider.name)

@@ -140,6 +140,7 @@ def second_factor_with_passkey(parsed_input, ctx) -> SecondStep:
     if step is None:
         return SecondStep(signed_in=False)
     pending_id, next_path, user_id = step.id, step.next_path, step.user_id
+    first_factor = step.first_factor
     try:
         ceremony.verify_assertion(parsed_input["credential"], "second_factor", user_id)
     except ceremony.CeremonyError:
@@ -148,7 +149,7 @@ def second_factor_with_passkey(parsed_input, ctx) -> SecondStep:
             return SecondStep(signed_in=False, too_many_codes=True)
         return_validation_errors(form_errors=[PASSKEY_FAILED])
     user = db.session.get(User, user_id)
-    auth_session = complete_sign_in(user, "passkey", pending_id)
+    auth_session = complete_sign_in(user, first_factor, "passkey", pending_id)
     db.session.commit()
     alert_if_new_device(user, auth_session)
     return SecondStep(signed_in=True, next_path=next_path)

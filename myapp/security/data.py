@@ -12,7 +12,7 @@ from myapp.oidc.providers import label_of
 from myapp.security.devices import device_label
 from myapp.security.models import EVENT_LABELS, SecurityEvent
 from myapp.sessions import get_auth_context
-from myapp.sessions.models import AUTH_METHODS, UserSession
+from myapp.sessions.models import AUTH_METHODS, SECOND_FACTORS, UserSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +62,24 @@ def list_sessions() -> list[DeviceSession]:
             # is the one making the request, so it is active now, whatever the row says.
             last_active_at=now if row.id == ctx.session.id else row.last_active_at,
             is_current=row.id == ctx.session.id,
-            # A provider's name (myapp/oidc) when it signed the session in.
-            signed_in_with=AUTH_METHODS.get(row.auth_method) or label_of(row.auth_method),
+            signed_in_with=describe_auth_method(row.auth_method),
         )
         for row in rows
     ]
     sessions.sort(key=lambda s: s.last_active_at, reverse=True)
     return sessions
+
+
+def describe_auth_method(code: str) -> str:
+    """Word a session's ``auth_method``: "Password", "Google", "Google and authenticator app"."""
+    if code in AUTH_METHODS:
+        return AUTH_METHODS[code]
+    first, _, second = code.partition("+")
+    # A provider's name (myapp/oidc) when it proved the first step.
+    first_label = AUTH_METHODS.get(first) or label_of(first)
+    if not second:
+        return first_label
+    return f"{first_label} and {SECOND_FACTORS.get(second, second)}"
 
 
 #: How many events "Recent security activity" shows.

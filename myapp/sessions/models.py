@@ -11,9 +11,16 @@ from myapp.extensions import db
 #: How a session can have been authenticated, in the words the security page shows.
 AUTH_METHODS = {
     "password": "Password",
+    "passkey": "Passkey",
+    # Sessions from before both factors were recorded ("password+totp" now).
     "totp": "Password and authenticator app",
     "recovery_code": "Password and recovery code",
-    "passkey": "Passkey",
+}
+#: The second step of a two-step sign-in, as ``"<first>+<second>"`` ends.
+SECOND_FACTORS = {
+    "totp": "authenticator app",
+    "recovery_code": "recovery code",
+    "passkey": "passkey",
 }
 
 
@@ -35,8 +42,9 @@ class UserSession(db.Model):
     sudo_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))
-    #: How this session was authenticated: one of ``AUTH_METHODS``.
-    auth_method: Mapped[str] = mapped_column(String(16), default="password")
+    #: How this session was authenticated: one of ``AUTH_METHODS``, a provider's name, or
+    #: ``"<first>+<second>"`` for a two-step sign-in (``describe_auth_method`` words it).
+    auth_method: Mapped[str] = mapped_column(String(32), default="password")
 
     def __repr__(self) -> str:
         return f"<UserSession {self.public_id} user={self.user_id}>"

@@ -129,7 +129,7 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
     step = pending.current()
     if step is None:
         return SecondStep(signed_in=False)
-    pending_id, next_path = step.id, step.next_path
+    pending_id, next_path, first_factor = step.id, step.next_path, step.first_factor
     user = db.session.get(User, step.user_id)
     email, ip = user.email, client_ip()
     # Counted before the code is checked, like a password: a right code takes it out again.
@@ -153,7 +153,7 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
         return_validation_errors(
             {"code": [f"{WRONG_CODE} {left} attempt{'s' if left != 1 else ''} left."]}
         )
-    auth_session = complete_sign_in(user, method, pending_id)
+    auth_session = complete_sign_in(user, first_factor, method, pending_id)
     if method == "recovery_code":
         record_event(user.id, "recovery_code_used")
     db.session.commit()
@@ -161,14 +161,16 @@ def verify_second_factor(parsed_input, ctx) -> SecondStep:
     return SecondStep(signed_in=True, next_path=next_path, recovery_codes_left=codes_left)
 
 
-def complete_sign_in(user, method: str, pending_id: int):
-    """Stage the end of the pending step and a new session authenticated by ``method``.
+def complete_sign_in(user, first_factor: str, second_factor: str, pending_id: int):
+    """Stage the end of the pending step and a new session authenticated by both factors.
 
+    The session's ``auth_method`` is ``"<first>+<second>"``, e.g. ``"password+totp"`` or
+    ``"google+recovery_code"``, so the security page can say how each device signed in.
     Return the new session; after committing, the caller sends the new-device alert with it.
     """
     db.session.execute(delete(PendingSignIn).where(PendingSignIn.id == pending_id))
     throttle.forget_failed_sign_ins(user.email)
-    auth_session = start_session(user, auth_method=method)
+    auth_session = start_session(user, auth_method=f"{first_factor}+{second_factor}")
     record_event(user.id, "sign_in")
     return auth_session
 

@@ -54,6 +54,8 @@ class PendingSignIn(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     #: Where to go after signing in (already checked by ``safe_next``).
     next_path: Mapped[str | None] = mapped_column(String(2000))
+    #: What proved the first step: ``"password"`` or an OpenID provider's name.
+    first_factor: Mapped[str] = mapped_column(String(16), default="password")
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

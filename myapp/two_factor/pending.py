@@ -28,8 +28,12 @@ def cookie_name() -> str:
     return f"{prefix}two_factor"
 
 
-def begin(user_id: int, next_path: str | None) -> Response:
-    """Stage a pending sign-in for the user and return the response that goes to its page."""
+def begin(user_id: int, next_path: str | None, first_factor: str = "password") -> Response:
+    """Stage a pending sign-in for the user and return the response that goes to its page.
+
+    ``first_factor`` is what proved the first step (the password, or a provider's name): the
+    session records it with the second factor.
+    """
     token = new_token()
     now = utcnow()
     db.session.add(
@@ -37,6 +41,7 @@ def begin(user_id: int, next_path: str | None) -> Response:
             token_hash=hash_token(token),
             user_id=user_id,
             next_path=next_path,
+            first_factor=first_factor,
             failed_attempts=0,
             created_at=now,
             expires_at=now + PENDING_MAX_AGE,
