@@ -31,8 +31,14 @@ def require_auth(*, ctx, metadata, client_input, next) -> ActionResult:
 
 
 def require_organization(*, ctx, metadata, client_input, next) -> ActionResult:
-    """Add ``ctx.organization`` and ``ctx.membership``; 404 for anyone not a member."""
-    org_context = get_auth_organization_context()  # raises 404 for non-members
+    """Add ``ctx.organization`` and ``ctx.membership``; 404 for anyone not a member.
+
+    ``.metadata(second_factor_optional=True)`` lets a member whom the organization's
+    two-factor rule locks out run the action anyway: only leaving needs that.
+    """
+    org_context = get_auth_organization_context(  # raises 404 for non-members
+        second_factor_optional=metadata.get("second_factor_optional", False)
+    )
     return next(
         ctx={"organization": org_context.organization, "membership": org_context.membership}
     )

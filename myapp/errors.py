@@ -22,10 +22,17 @@ MESSAGES = {
 CSRF_MESSAGE = "Your form expired or is missing its security token. Reload the page and try again."
 
 
-def render_error(status: int, message: str, headers=None, link: tuple[str, str] | None = None):
+def render_error(
+    status: int,
+    message: str,
+    headers=None,
+    link: tuple[str, str] | None = None,
+    action: tuple[str, str] | None = None,
+):
     """Return an error response in the shape this request expects.
 
-    ``link`` (url, text) adds the way out to the page and to the htmx partial.
+    ``link`` (url, text) adds the way out to the page and to the htmx partial; ``action``
+    (url, button text) a second way out that POSTs (with the CSRF token) to ``url``.
     """
     if request.path.startswith("/api/"):
         response = jsonify(error=message)
@@ -38,6 +45,7 @@ def render_error(status: int, message: str, headers=None, link: tuple[str, str] 
             status_code=status,
             message=message,
             link=link,
+            action=action,
         )
     for name, value in headers or ():
         if name.lower() != "content-type":

@@ -1,6 +1,7 @@
 """Organizations that require two-factor: the owner turns it on (sudo mode, second factor of
 their own); members without a second factor get a 403 that links to the setup on every page
-and action of that organization, and nowhere else; the members page shows who has one."""
+and action of that organization but leaving it, and nowhere else; the members page shows who
+has one."""
 
 import re
 from html import unescape
@@ -101,6 +102,24 @@ def test_actions_are_refused_and_change_nothing(app, cast):
         assert response.status_code == 403
         assert "requires two-factor authentication" in response.text
     assert contacts_of(app, cast.acme) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_member_without_a_second_factor_can_still_leave(app, cast, htmx):
+    require_two_factor(app, cast)
+    refusal = cast.member_browser.get("/organizations/acme/contacts")
+    assert 'action="/organizations/acme/leave"' in refusal.text
+    assert "Leave Acme" in refusal.text
+
+    response = cast.member_browser.post(
+        "/organizations/acme/leave", {}, htmx=htmx, current="/organizations/acme/contacts"
+    )
+
+    if htmx:
+        assert response.headers["HX-Redirect"] == "/organizations"
+    else:
+        assert response.headers["Location"] == "/organizations"
+    assert org_factories.membership_of(app, cast.acme, cast.member) is None
 
 
 def test_other_organizations_are_unaffected(app, cast):

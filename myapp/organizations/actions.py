@@ -139,9 +139,19 @@ def remove_member(parsed_input, ctx, *, membership_id: int) -> MemberChange:
     return change
 
 
-@auth_organization_action_client.metadata(action_name="leave_organization").schema(EmptyForm).action
+@(
+    auth_organization_action_client.metadata(
+        action_name="leave_organization", second_factor_optional=True
+    )
+    .schema(EmptyForm)
+    .action
+)
 def leave_organization(parsed_input, ctx) -> None:
-    """Take the caller out of the organization, unless they are its last owner."""
+    """Take the caller out of the organization, unless they are its last owner.
+
+    A member without the second factor the organization requires may still leave: it is the
+    way out its refusal page offers besides setting one up.
+    """
     caller = lock_memberships(ctx)
     if caller is None:
         raise NotFoundError()

@@ -81,12 +81,15 @@ class AuthOrganizationContext:
 _CACHE = "_auth_organization_context"
 
 
-def get_auth_organization_context() -> AuthOrganizationContext:
+def get_auth_organization_context(
+    *, second_factor_optional: bool = False
+) -> AuthOrganizationContext:
     """Return the context of the organization in the URL, querying at most once per request.
 
     A signed-out request gets the sign-in redirect (from ``get_auth_context()``). An unknown
     slug and an organization the user is not a member of both abort with the same 404, so
-    nobody can learn which organizations exist.
+    nobody can learn which organizations exist. A member without the second factor the
+    organization requires gets its 403, unless ``second_factor_optional`` (leaving it).
 
     :raise RuntimeError: when the matched route has no ``<slug>``: a programming error.
     """
@@ -102,7 +105,7 @@ def get_auth_organization_context() -> AuthOrganizationContext:
     context = cache[slug]
     if context is None:
         abort(404)
-    if context.second_factor_missing:
+    if context.second_factor_missing and not second_factor_optional:
         # Imported here: the policy's error page renders templates of the two_factor feature.
         from myapp.two_factor.policy import refuse_without_second_factor
 

@@ -16,11 +16,16 @@ SECOND_FACTOR_REQUIRED = (
 
 
 def refuse_without_second_factor(organization) -> None:
-    """Abort with a 403 page (or the htmx error partial) that links to the two-factor setup."""
+    """Abort with a 403 page (or the htmx error partial) that links to the two-factor setup,
+    and offers to leave the organization instead."""
     abort(
         render_error(
             403,
             SECOND_FACTOR_REQUIRED.format(name=organization.name),
             link=(url_for("two_factor.settings"), "Set up two-factor authentication"),
+            action=(
+                url_for("organizations.leave", slug=organization.slug),
+                f"Leave {organization.name}",
+            ),
         )
     )
