@@ -1,0 +1,286 @@
+"""Every page of the app in real Chromium, light and dark, 1280 and 390 px wide: no axe-core
+violation (WCAG 2.1 A and AA, and best practice), no sideways scroll, no Content-Security-Policy
+violation or script error; and a full-page screenshot of each in
+``test-artifacts/screenshots/every-page/``.
+
+The pages are listed in ``tests/every_page.py`` (``tests/test_every_page_coverage.py`` keeps
+that list complete). axe-core comes from ``tests/axe`` (npm, pinned by its lock file) and is
+injected with ``page.evaluate``, which Chromium runs outside the page's CSP: the app is scanned
+with its production headers untouched. The one test visits everything and then fails once with
+a table of every problem, so one run shows the whole state of the app.
+"""
+
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from myapp.accounts import emails
+from myapp.extensions import db
+from myapp.organizations.models import ROLE_ADMIN
+from myapp.tokens import issue_token
+from tests import factories
+from tests.every_page import (
+    ADMIN,
+    INVITEE,
+    MEMBER,
+    OWNER,
+    PAGES,
+    PENDING_SECOND_FACTOR,
+    PROVIDER_ACCOUNT_EXISTS,
+    TWO_FACTOR,
+    Page,
+)
+from tests.oidc_support import through_provider
+from tests.org_factories import add_member, make_contact, make_invitation, make_organization
+from tests.support import Browser
+from tests.two_factor_factories import enable_totp
+from tests.webauthn_authenticator import SoftAuthenticator
+
+pytestmark = [pytest.mark.browser, pytest.mark.oidc]
+
+AXE_SOURCE = (
+    Path(__file__).resolve().parents[1] / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
+#: What "WCAG 2.1 AA and best practice" means to axe-core.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+MODES = ("light", "dark")
+#: Width and height of a desktop window and of a phone. Not Playwright's ``is_mobile``: a
+#: mobile viewport widens itself to fit content that overflows, which would hide the overflow.
+VIEWPORTS = ((1280, 800), (390, 844))
+
+#: Added to every page before its own scripts run (over CDP, so the CSP does not apply to it):
+#: it logs each CSP violation to the console, and leaves a mark that proves it ran.
+WATCH_PAGE = """
+window.everyPageWatch = true;
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.log("CSP violation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline code") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+RUN_AXE = """async (tags) => {
+  const results = await axe.run(document, {
+    runOnly: {type: "tag", values: tags},
+    resultTypes: ["violations"],
+  });
+  return results.violations.flatMap((rule) => rule.nodes.map((node) => ({
+    rule: rule.id, impact: rule.impact || "", target: node.target.join(" "),
+  })));
+}"""
+MEASURE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    page: str
+    mode: str
+    width: int
+    rule: str
+    impact: str
+    target: str
+
+
+@dataclass
+class World:
+    """What the pages show, and a signed-in test client per person whose cookies a tab copies."""
+
+    values: dict[str, str]
+    browsers: dict[str, Browser]
+
+
+def seed_world(app) -> World:
+    """Acme with an owner, an admin, a member, contacts and an invitation; Globex; every link."""
+    owner = factories.make_user(app, "Ada Lovelace", "ada@example.com", verified=True)
+    admin = factories.make_user(app, "Alan Turing", "alan@example.com", verified=True)
+    member = factories.make_user(app, "Mary Somerville", "mary@example.com")
+    two_factor = factories.make_user(app, "Grace Hopper", "grace@example.com", verified=True)
+    invitee = factories.make_user(app, "Nia Okafor", "nia@example.com", verified=True)
+    acme = make_organization(app, owner, name="Acme", slug="acme")
+    globex = make_organization(app, two_factor, name="Globex Corporation", slug="globex")
+    add_member(app, acme, admin, role=ROLE_ADMIN)
+    add_member(app, acme, member)
+    add_member(app, globex, owner)
+    contact = make_contact(
+        app,
+        acme,
+        name="Charles Babbage",
+        email="charles.babbage@analytical-engines.example.com",
+        phone="+44 20 7946 0958",
+        notes="Met at the Royal Society. Prefers letters to telegrams.",
+    )
+    make_contact(app, acme, name="Émilie du Châtelet", email="emilie@example.org")
+    _, invitation = make_invitation(app, acme, owner, email=invitee.email)
+    make_invitation(app, acme, owner, email="someone.with.a.long.address@example.net", role="admin")
+    factories.make_identity(app, owner)  # the security page lists it; sudo offers it
+
+    browsers = {role: Browser(app) for role in (OWNER, ADMIN, MEMBER, TWO_FACTOR, INVITEE)}
+    owner_session = browsers[OWNER].sign_in_as(owner)
+    for role, user in ((ADMIN, admin), (MEMBER, member), (INVITEE, invitee)):
+        browsers[role].sign_in_as(user)
+    # The owner has started the authenticator app's setup: the page shows the QR code.
+    assert browsers[OWNER].post("/settings/security/two-factor/setup").status_code == 303
+    browsers[TWO_FACTOR].sign_in_as(two_factor)
+    options = browsers[TWO_FACTOR].post("/settings/security/passkeys/options").json
+    credential = SoftAuthenticator(app.config["PUBLIC_URL"]).register(options)
+    added = browsers[TWO_FACTOR].post(
+        "/settings/security/passkeys", {"name": "Work laptop", "credential": credential}
+    )
+    assert added.status_code == 303
+    enable_totp(app, two_factor)
+    browsers[PENDING_SECOND_FACTOR] = Browser(app)
+    assert browsers[PENDING_SECOND_FACTOR].sign_in(two_factor.email).headers["Location"] == (
+        "/sign-in/two-factor"
+    )
+
+    with app.app_context():
+        links = {
+            "verify": issue_token(
+                emails.VERIFY_EMAIL, user_id=member.id, email=member.email, max_age=3600
+            ),
+            "reset": issue_token(emails.RESET_PASSWORD, user_id=admin.id, max_age=3600),
+            "change_email": issue_token(
+                emails.CHANGE_EMAIL, user_id=owner.id, email="ada@analytical.example", max_age=3600
+            ),
+        }
+        db.session.commit()
+    values = {
+        **links,
+        "contact": str(contact.id),
+        "invitation": invitation,
+        "report": factories.make_sign_in_report(app, owner_session),
+    }
+    return World(values=values, browsers=browsers)
+
+
+def cookies_of(client: Browser, base: str) -> list[dict]:
+    """The test client's cookies, for a Chromium context on ``base``."""
+    return [
+        {"name": cookie.key, "value": cookie.value, "url": base}
+        for cookie in client.client._cookies.values()
+    ]
+
+
+def back_from_provider(app, email: str) -> tuple[Browser, str]:
+    """Sign in at the provider as an address that already has an account here.
+
+    Return the browser that pressed the button and the callback's query, not opened yet (a
+    provider's answer works once: each tab needs its own).
+    """
+    client = Browser(app)
+    callback = through_provider(client, email)
+    return client, callback.split("?", 1)[1]
+
+
+def scan(page, base, target: Page, values, mode, width, messages, into: Path) -> list[Problem]:
+    """Open ``target`` and return its problems; save its screenshot."""
+    problems = []
+
+    def problem(rule: str, impact: str = "", where: str = "") -> None:
+        problems.append(Problem(target.name, mode, width, rule, impact, where))
+
+    messages.clear()
+    response = page.goto(base + target.path.format(**values))
+    if response.status != target.status:
+        problem("http-status", where=f"{response.status}, expected {target.status}")
+    landed = page.url.removeprefix(base).split("?")[0]
+    expected_path = target.lands_on or target.path.format(**values).split("?")[0]
+    if landed != expected_path:
+        problem("landed-elsewhere", where=landed)
+    page.evaluate(AXE_SOURCE.read_text())
+    for violation in page.evaluate(RUN_AXE, AXE_TAGS):
+        problem(violation["rule"], violation["impact"], violation["target"])
+    scroll_width, inner_width = page.evaluate(MEASURE_WIDTH)
+    if scroll_width > inner_width:
+        problem(
+            "horizontal-overflow", where=f"{scroll_width - inner_width}px wider than the window"
+        )
+    if not page.evaluate("window.everyPageWatch === true"):
+        problem("csp-watcher-missing", where="the init script did not run")
+    # The page's own report, else Chromium's console line: one row per violation, not two.
+    reported = [m for m in messages if m.startswith("CSP violation")]
+    for message in reported or [m for m in messages if "Content Security Policy" in m]:
+        problem("csp-violation", where=message)
+    for message in messages:
+        if message.startswith("page error"):
+            problem("script-error", where=message)
+    page.screenshot(path=into / f"{target.name}-{mode}-{width}.png", full_page=True)
+    return problems
+
+
+def report(problems: list[Problem], seconds: float) -> str:
+    """One readable failure: which rule broke on which pages, then every problem."""
+    by_rule = defaultdict(set)
+    for found in problems:
+        by_rule[found.rule].add(found.page)
+    lines = [
+        f"{len(problems)} problems on {len({p.page for p in problems})} pages ({seconds:.0f}s)"
+    ]
+    lines += [f"  {rule}: {', '.join(sorted(pages))}" for rule, pages in sorted(by_rule.items())]
+    header = ("page", "mode", "width", "rule", "impact", "target")
+    rows = [header] + [
+        (p.page, p.mode, str(p.width), p.rule, p.impact, p.target) for p in sorted(problems)
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    lines.append("")
+    for row in rows:
+        padded = [cell.ljust(size) for cell, size in zip(row[:5], widths, strict=True)]
+        lines.append("  ".join([*padded, row[5]]))
+    return "\n".join(lines)
+
+
+def test_every_page_passes_axe_without_overflow_or_csp_violations(
+    app, browser, live_server, oidc_provider, screenshots_dir
+):
+    if not AXE_SOURCE.is_file():
+        pytest.fail("axe-core is not installed: run `npm ci` in tests/axe (`make test` does)")
+    started = time.monotonic()
+    world = seed_world(app)
+    into = screenshots_dir / "every-page"
+    shutil.rmtree(into, ignore_errors=True)  # only this run's pages, none left from renamed ones
+    into.mkdir()
+    by_role = defaultdict(list)
+    for target in PAGES:
+        by_role[target.role].append(target)
+
+    problems: list[Problem] = []
+    for mode in MODES:
+        for width, height in VIEWPORTS:
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, color_scheme=mode
+            )
+            context.add_init_script(WATCH_PAGE)
+            page = context.new_page()
+            messages: list[str] = []
+            page.on(
+                "console",
+                lambda message, into=messages: into.append(message.text)
+                if "CSP violation" in message.text or "Content Security Policy" in message.text
+                else None,
+            )
+            page.on("pageerror", lambda error, into=messages: into.append(f"page error: {error}"))
+            try:
+                for role, targets in by_role.items():
+                    values = dict(world.values)
+                    context.clear_cookies()
+                    if role == PROVIDER_ACCOUNT_EXISTS:
+                        client, values["provider_answer"] = back_from_provider(
+                            app, "alan@example.com"
+                        )
+                    else:
+                        client = world.browsers.get(role)
+                    if client is not None:
+                        context.add_cookies(cookies_of(client, live_server))
+                    for target in targets:
+                        problems += scan(
+                            page, live_server, target, values, mode, width, messages, into
+                        )
+            finally:
+                context.close()
+
+    seconds = time.monotonic() - started
+    print(f"every page: {len(PAGES)} pages x {len(MODES) * len(VIEWPORTS)} in {seconds:.0f}s")
+    if problems:
+        pytest.fail(report(problems, seconds), pytrace=False)
