@@ -115,10 +115,12 @@ PAGES = (
     ),
     # An admin and a member of Acme -------------------------------------------------------
     Page("members-as-admin", "organizations.members", ADMIN, "/organizations/acme/members"),
+    Page("invitation-for-someone-else", "invitations.show", ADMIN, "/invitations/{invitation}"),
     Page("organization-home-as-member", "organizations.home", MEMBER, "/organizations/acme/"),
     Page("contacts-as-member", "contacts.index", MEMBER, "/organizations/acme/contacts"),
     Page("organizations-as-member", "organizations.index", MEMBER, "/organizations"),
     Page("account-unverified", "accounts.account", MEMBER, "/settings/account"),
+    Page("two-factor-off", "two_factor.settings", MEMBER, "/settings/security/two-factor"),
     Page(
         "organization-settings-forbidden",
         "two_factor.organization_settings",

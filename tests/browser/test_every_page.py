@@ -13,7 +13,8 @@ a table of every problem, so one run shows the whole state of the app.
 import shutil
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,11 @@ RUN_AXE = """async (tags) => {
   })));
 }"""
 MEASURE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@cache
+def axe_source() -> str:
+    return AXE_SOURCE.read_text()
 
 
 @dataclass(frozen=True, order=True)
@@ -155,14 +161,6 @@ def seed_world(app) -> World:
     return World(values=values, browsers=browsers)
 
 
-def cookies_of(client: Browser, base: str) -> list[dict]:
-    """The test client's cookies, for a Chromium context on ``base``."""
-    return [
-        {"name": cookie.key, "value": cookie.value, "url": base}
-        for cookie in client.client._cookies.values()
-    ]
-
-
 def back_from_provider(app, email: str) -> tuple[Browser, str]:
     """Sign in at the provider as an address that already has an account here.
 
@@ -174,40 +172,83 @@ def back_from_provider(app, email: str) -> tuple[Browser, str]:
     return client, callback.split("?", 1)[1]
 
 
-def scan(page, base, target: Page, values, mode, width, messages, into: Path) -> list[Problem]:
-    """Open ``target`` and return its problems; save its screenshot."""
-    problems = []
+@dataclass
+class Tab:
+    """One Chromium tab in one colour scheme and width, and what its pages said on the console."""
 
-    def problem(rule: str, impact: str = "", where: str = "") -> None:
-        problems.append(Problem(target.name, mode, width, rule, impact, where))
+    page: object
+    base: str
+    mode: str
+    width: int
+    screenshots: Path
+    messages: list[str] = field(default_factory=list)
 
-    messages.clear()
-    response = page.goto(base + target.path.format(**values))
-    if response.status != target.status:
-        problem("http-status", where=f"{response.status}, expected {target.status}")
-    landed = page.url.removeprefix(base).split("?")[0]
-    expected_path = target.lands_on or target.path.format(**values).split("?")[0]
-    if landed != expected_path:
-        problem("landed-elsewhere", where=landed)
-    page.evaluate(AXE_SOURCE.read_text())
-    for violation in page.evaluate(RUN_AXE, AXE_TAGS):
-        problem(violation["rule"], violation["impact"], violation["target"])
-    scroll_width, inner_width = page.evaluate(MEASURE_WIDTH)
-    if scroll_width > inner_width:
-        problem(
-            "horizontal-overflow", where=f"{scroll_width - inner_width}px wider than the window"
+    @classmethod
+    def open(cls, browser, base: str, mode: str, viewport: tuple[int, int], screenshots: Path):
+        width, height = viewport
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=mode
         )
-    if not page.evaluate("window.everyPageWatch === true"):
-        problem("csp-watcher-missing", where="the init script did not run")
-    # The page's own report, else Chromium's console line: one row per violation, not two.
-    reported = [m for m in messages if m.startswith("CSP violation")]
-    for message in reported or [m for m in messages if "Content Security Policy" in m]:
-        problem("csp-violation", where=message)
-    for message in messages:
-        if message.startswith("page error"):
-            problem("script-error", where=message)
-    page.screenshot(path=into / f"{target.name}-{mode}-{width}.png", full_page=True)
-    return problems
+        context.add_init_script(WATCH_PAGE)
+        tab = cls(context.new_page(), base, mode, width, screenshots)
+        tab.page.on("console", tab.on_console)
+        tab.page.on("pageerror", lambda error: tab.messages.append(f"page error: {error}"))
+        return tab
+
+    def on_console(self, message) -> None:
+        if "CSP violation" in message.text or "Content Security Policy" in message.text:
+            self.messages.append(message.text)
+
+    def sign_in_as(self, client: Browser | None) -> None:
+        """Give the tab ``client``'s cookies (its session), or none at all."""
+        context = self.page.context
+        context.clear_cookies()
+        if client is not None:
+            context.add_cookies(
+                [
+                    {"name": cookie.key, "value": cookie.value, "url": self.base}
+                    for cookie in client.client._cookies.values()
+                ]
+            )
+
+    def scan(self, target: Page, values: dict) -> list[Problem]:
+        """Open ``target`` and return its problems; save its screenshot."""
+        problems = []
+
+        def problem(rule: str, impact: str = "", where: str = "") -> None:
+            problems.append(Problem(target.name, self.mode, self.width, rule, impact, where))
+
+        page, path = self.page, target.path.format(**values)
+        self.messages.clear()
+        response = page.goto(self.base + path)
+        if response.status != target.status:
+            problem("http-status", where=f"{response.status}, expected {target.status}")
+        landed = page.url.removeprefix(self.base).split("?")[0]
+        if landed != (target.lands_on or path.split("?")[0]):
+            problem("landed-elsewhere", where=landed)
+        page.evaluate(axe_source())
+        for violation in page.evaluate(RUN_AXE, AXE_TAGS):
+            problem(violation["rule"], violation["impact"], violation["target"])
+        scroll_width, inner_width = page.evaluate(MEASURE_WIDTH)
+        if scroll_width > inner_width:
+            overflow = f"{scroll_width - inner_width}px wider than the window"
+            problem("horizontal-overflow", where=overflow)
+        if not page.evaluate("window.everyPageWatch === true"):
+            problem("csp-watcher-missing", where="the init script did not run")
+        # Last before reading the console, so every message of the page has arrived.
+        name = f"{target.name}-{self.mode}-{self.width}.png"
+        page.screenshot(path=self.screenshots / name, full_page=True)
+        # The page's own report, else Chromium's console line: one row per violation, not two.
+        reported = [m for m in self.messages if m.startswith("CSP violation")]
+        for message in reported or [m for m in self.messages if "Content Security Policy" in m]:
+            problem("csp-violation", where=message)
+        for message in self.messages:
+            if message.startswith("page error"):
+                problem("script-error", where=message)
+        return problems
+
+    def close(self) -> None:
+        self.page.context.close()
 
 
 def report(problems: list[Problem], seconds: float) -> str:
@@ -238,47 +279,32 @@ def test_every_page_passes_axe_without_overflow_or_csp_violations(
         pytest.fail("axe-core is not installed: run `npm ci` in tests/axe (`make test` does)")
     started = time.monotonic()
     world = seed_world(app)
-    into = screenshots_dir / "every-page"
-    shutil.rmtree(into, ignore_errors=True)  # only this run's pages, none left from renamed ones
-    into.mkdir()
+    screenshots = screenshots_dir / "every-page"
+    # Only this run's pages: none left over from a page since renamed.
+    shutil.rmtree(screenshots, ignore_errors=True)
+    screenshots.mkdir()
     by_role = defaultdict(list)
     for target in PAGES:
         by_role[target.role].append(target)
 
     problems: list[Problem] = []
     for mode in MODES:
-        for width, height in VIEWPORTS:
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, color_scheme=mode
-            )
-            context.add_init_script(WATCH_PAGE)
-            page = context.new_page()
-            messages: list[str] = []
-            page.on(
-                "console",
-                lambda message, into=messages: into.append(message.text)
-                if "CSP violation" in message.text or "Content Security Policy" in message.text
-                else None,
-            )
-            page.on("pageerror", lambda error, into=messages: into.append(f"page error: {error}"))
+        for viewport in VIEWPORTS:
+            tab = Tab.open(browser, live_server, mode, viewport, screenshots)
             try:
                 for role, targets in by_role.items():
                     values = dict(world.values)
-                    context.clear_cookies()
                     if role == PROVIDER_ACCOUNT_EXISTS:
                         client, values["provider_answer"] = back_from_provider(
                             app, "alan@example.com"
                         )
                     else:
                         client = world.browsers.get(role)
-                    if client is not None:
-                        context.add_cookies(cookies_of(client, live_server))
+                    tab.sign_in_as(client)
                     for target in targets:
-                        problems += scan(
-                            page, live_server, target, values, mode, width, messages, into
-                        )
+                        problems += tab.scan(target, values)
             finally:
-                context.close()
+                tab.close()
 
     seconds = time.monotonic() - started
     print(f"every page: {len(PAGES)} pages x {len(MODES) * len(VIEWPORTS)} in {seconds:.0f}s")
