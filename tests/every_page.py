@@ -31,6 +31,9 @@ class Page:
     status: int = 200
     #: Where the browser ends up when the route redirects (the page actually scanned).
     lands_on: str | None = None
+    #: A button to press with its form emptied: the page is scanned as the failed submit
+    #: leaves it (field errors, ``aria-invalid``), after htmx has swapped the answer in.
+    submit: str | None = None
 
 
 PAGES = (
@@ -45,6 +48,15 @@ PAGES = (
         lands_on="/sign-in",  # with its flash message
     ),
     Page("forgot-password", "accounts.forgot_password", SIGNED_OUT, "/forgot-password"),
+    Page("sign-in-failed", "auth.sign_in", SIGNED_OUT, "/sign-in", submit="Sign in"),
+    Page("sign-up-failed", "auth.sign_up", SIGNED_OUT, "/sign-up", submit="Sign up"),
+    Page(
+        "forgot-password-failed",
+        "accounts.forgot_password",
+        SIGNED_OUT,
+        "/forgot-password",
+        submit="Send reset link",
+    ),
     Page("reset-password", "accounts.reset_password", SIGNED_OUT, "/reset-password/{reset}"),
     Page(
         "reset-password-link-invalid",
@@ -93,7 +105,21 @@ PAGES = (
     Page("organization-home", "organizations.home", OWNER, "/organizations/acme/"),
     Page("contacts", "contacts.index", OWNER, "/organizations/acme/contacts"),
     Page("contact", "contacts.show", OWNER, "/organizations/acme/contacts/{contact}"),
+    Page(
+        "contacts-add-failed",
+        "contacts.index",
+        OWNER,
+        "/organizations/acme/contacts",
+        submit="Add contact",
+    ),
     Page("members-as-owner", "organizations.members", OWNER, "/organizations/acme/members"),
+    Page(
+        "members-invite-failed",
+        "organizations.members",
+        OWNER,
+        "/organizations/acme/members",
+        submit="Send invitation",
+    ),
     Page(
         "organization-settings",
         "two_factor.organization_settings",
@@ -101,11 +127,13 @@ PAGES = (
         "/organizations/acme/settings",
     ),
     Page("account", "accounts.account", OWNER, "/settings/account"),
+    Page("account-name-failed", "accounts.account", OWNER, "/settings/account", submit="Save name"),
     Page("change-email", "accounts.change_email", OWNER, "/change-email/{change_email}"),
     Page("security", "security.index", OWNER, "/settings/security"),
     Page("two-factor-setup", "two_factor.settings", OWNER, "/settings/security/two-factor"),
     Page("passkeys-none", "passkeys.index", OWNER, "/settings/security/passkeys"),
     Page("sudo", "auth.sudo", OWNER, "/sudo?next=/settings/security"),
+    Page("sudo-failed", "auth.sudo", OWNER, "/sudo?next=/settings/security", submit="Confirm"),
     Page(
         "organization-not-found",
         "organizations.home",

@@ -43,6 +43,10 @@ from tests.webauthn_authenticator import SoftAuthenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.oidc]
 
+PlaywrightTimeoutError = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright not installed: `pip install -r requirements-dev.txt`"
+).TimeoutError
+
 AXE_SOURCE = (
     Path(__file__).resolve().parents[1] / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 )
@@ -71,7 +75,34 @@ RUN_AXE = """async (tags) => {
     rule: rule.id, impact: rule.impact || "", target: node.target.join(" "),
   })));
 }"""
-MEASURE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+#: The fields a failed submit leaves empty (some come filled in, like the account's name).
+TYPED_FIELDS = "input:not([type=hidden], [type=checkbox], [type=radio]), textarea"
+#: What a form shows after a failed submit (templates/_forms.html).
+SHOWS_ERRORS = '[aria-invalid="true"], .form-errors'
+#: How much wider than the window the page is, and the outermost elements that stick out.
+MEASURE_WIDTH = """() => {
+  const width = window.innerWidth;
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((element) => element.getBoundingClientRect().right > width + 0.5);
+  const name = (element) => element.tagName.toLowerCase()
+    + (element.id ? "#" + element.id : "")
+    + [...element.classList].map((token) => "." + token).join("");
+  return {
+    overflow: document.documentElement.scrollWidth - width,
+    culprits: wide.filter((element) => !wide.includes(element.parentElement)).map(name),
+  };
+}"""
+#: axe-core only asks for a review when ``aria-describedby`` names an element that is not
+#: there (an error list shown only after an error): report each such reference.
+MISSING_REFERENCES = """() => {
+  const attributes = ["aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage"];
+  return [...document.querySelectorAll(attributes.map((name) => "[" + name + "]").join(","))]
+    .flatMap((element) => attributes.flatMap((name) =>
+      (element.getAttribute(name) || "").split(/\\s+/)
+        .filter((id) => id && !document.getElementById(id))
+        .map((id) => element.tagName.toLowerCase() + (element.id ? "#" + element.id : "")
+          + " " + name + "=" + id)));
+}"""
 
 
 @cache
@@ -226,13 +257,26 @@ class Tab:
         landed = page.url.removeprefix(self.base).split("?")[0]
         if landed != (target.lands_on or path.split("?")[0]):
             problem("landed-elsewhere", where=landed)
+        if target.submit:
+            button = page.get_by_role("button", name=target.submit, exact=True)
+            for field in page.locator("form", has=button).locator(TYPED_FIELDS).all():
+                field.fill("")
+            button.click()
+            try:
+                page.wait_for_selector(SHOWS_ERRORS, timeout=5_000)
+            except PlaywrightTimeoutError:
+                problem(
+                    "no-error-shown", where=f"after pressing {target.submit!r} on an empty form"
+                )
         page.evaluate(axe_source())
         for violation in page.evaluate(RUN_AXE, AXE_TAGS):
             problem(violation["rule"], violation["impact"], violation["target"])
-        scroll_width, inner_width = page.evaluate(MEASURE_WIDTH)
-        if scroll_width > inner_width:
-            overflow = f"{scroll_width - inner_width}px wider than the window"
-            problem("horizontal-overflow", where=overflow)
+        for reference in page.evaluate(MISSING_REFERENCES):
+            problem("aria-reference-missing", where=reference)
+        width = page.evaluate(MEASURE_WIDTH)
+        if width["overflow"] > 0:
+            culprits = ", ".join(width["culprits"][:3])
+            problem("horizontal-overflow", where=f"{width['overflow']}px wider: {culprits}")
         if not page.evaluate("window.everyPageWatch === true"):
             problem("csp-watcher-missing", where="the init script did not run")
         # Last before reading the console, so every message of the page has arrived.
@@ -252,23 +296,28 @@ class Tab:
 
 
 def report(problems: list[Problem], seconds: float) -> str:
-    """One readable failure: which rule broke on which pages, then every problem."""
+    """One readable failure: which rule broke on which pages, then every problem, one row for
+    each page, rule and element with the colour schemes and widths it was seen in."""
     by_rule = defaultdict(set)
-    for found in problems:
+    seen_in = defaultdict(list)
+    for found in sorted(problems):
         by_rule[found.rule].add(found.page)
-    lines = [
-        f"{len(problems)} problems on {len({p.page for p in problems})} pages ({seconds:.0f}s)"
+        seen_in[found.page, found.rule, found.impact, found.target].append(
+            f"{found.mode} {found.width}"
+        )
+    pages = len({found.page for found in problems})
+    lines = [f"{len(problems)} problems on {pages} pages ({seconds:.0f}s)"]
+    lines += [f"  {rule}: {', '.join(sorted(names))}" for rule, names in sorted(by_rule.items())]
+    every_tab = len(MODES) * len(VIEWPORTS)
+    rows = [("page", "seen in", "rule", "impact", "target")] + [
+        (page, "all" if len(tabs) == every_tab else ", ".join(tabs), rule, impact, target)
+        for (page, rule, impact, target), tabs in seen_in.items()
     ]
-    lines += [f"  {rule}: {', '.join(sorted(pages))}" for rule, pages in sorted(by_rule.items())]
-    header = ("page", "mode", "width", "rule", "impact", "target")
-    rows = [header] + [
-        (p.page, p.mode, str(p.width), p.rule, p.impact, p.target) for p in sorted(problems)
-    ]
-    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
     lines.append("")
     for row in rows:
-        padded = [cell.ljust(size) for cell, size in zip(row[:5], widths, strict=True)]
-        lines.append("  ".join([*padded, row[5]]))
+        padded = [cell.ljust(size) for cell, size in zip(row[:4], widths, strict=True)]
+        lines.append("  ".join([*padded, row[4]]))
     return "\n".join(lines)
 
 
