@@ -322,7 +322,7 @@ def report(problems: list[Problem], seconds: float) -> str:
 
 
 def test_every_page_passes_axe_without_overflow_or_csp_violations(
-    app, browser, live_server, oidc_provider, screenshots_dir
+    app, browser, live_server, screenshots_dir
 ):
     if not AXE_SOURCE.is_file():
         pytest.fail("axe-core is not installed: run `npm ci` in tests/axe (`make test` does)")
