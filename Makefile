@@ -10,6 +10,8 @@ FLASK := $(DEV_ENV) $(BIN)/flask --app app
 PORT ?= $(or $(FLASK_RUN_PORT),5000)
 # The real OpenID provider the tests sign in at (npm's oidc-provider, pinned by its lock file).
 OIDC_PROVIDER := tests/oidc_provider
+# axe-core, which the every-page browser scan injects into each page (pinned by its lock file).
+AXE := tests/axe
 
 .PHONY: run test lint bench clean shell routes migrate migration flask
 
@@ -39,7 +41,10 @@ flask: $(BIN)/.installed  ## Any flask command: make flask ARGS="sessions clear-
 $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package-lock.json
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
 
-test: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json  ## Run the tests (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+$(AXE)/node_modules/.package-lock.json: $(AXE)/package-lock.json
+	cd $(AXE) && npm ci --no-audit --no-fund
+
+test: $(BIN)/.installed $(OIDC_PROVIDER)/node_modules/.package-lock.json $(AXE)/node_modules/.package-lock.json  ## Run the tests (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed  ## Check style with ruff (what CI runs)
@@ -50,4 +55,4 @@ bench: $(BIN)/.installed  ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:  ## Start over: remove the venv, the development database and key, test output
-	rm -rf $(VENV) instance test-artifacts bench/out $(OIDC_PROVIDER)/node_modules
+	rm -rf $(VENV) instance test-artifacts bench/out $(OIDC_PROVIDER)/node_modules $(AXE)/node_modules
