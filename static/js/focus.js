@@ -12,6 +12,7 @@
 //     Cancel): the element with that id, the row's Edit link;
 //   - the row the request came from is still there: the same control in it, else its first;
 //   - that row is gone (deleted): the row after it, else the one before, else the list heading;
+//   - a control outside any list (a section's Save): the same control in the new content;
 //   - otherwise the swapped element itself. Never <body>.
 // Escape inside a form with a [data-cancel] control (an inline editor) activates that control.
 //
@@ -43,6 +44,19 @@ function describe(element) {
   return { id: element.id, tag: element.tagName, text: element.textContent.trim() };
 }
 
+// The control the user worked in ``target``: the focused one, or (hx-disabled-elt took focus
+// away from a button it disabled) the form's submitter or the clicked link.
+function usedControl(target, triggeringEvent) {
+  const candidates = [
+    document.activeElement,
+    triggeringEvent?.submitter,
+    triggeringEvent?.target?.closest?.(FOCUSABLE),
+  ];
+  return candidates.find(
+    (element) => element && element !== document.body && target.contains(element),
+  );
+}
+
 function firstInvalid(root) {
   return root.querySelector('[aria-invalid="true"]');
 }
@@ -58,14 +72,14 @@ function firstControl(row) {
   return row.querySelector(FOCUSABLE) ?? row;
 }
 
-function sameControl(row, was) {
+function sameControl(container, was) {
   if (!was) return null;
   if (was.id) {
     const element = document.getElementById(was.id);
-    if (element && row.contains(element)) return element;
+    if (element && container.contains(element)) return element;
   }
   return (
-    [...row.querySelectorAll(FOCUSABLE)].find(
+    [...container.querySelectorAll(FOCUSABLE)].find(
       (element) => element.tagName === was.tag && element.textContent.trim() === was.text,
     ) ?? null
   );
@@ -109,7 +123,9 @@ function afterSwap(root, was) {
   }
   // htmx keeps focus on an element whose id is in the new content too.
   if (root.contains(active) && active !== root) return active;
-  return root;
+  // Outside a list, the control that was used (a section's Save) is still the one to be on;
+  // inside a row without an id, the same words may be another row's button.
+  return (!was.inRow && sameControl(root, was.active)) || root;
 }
 
 function moveFocus(element) {
@@ -151,11 +167,12 @@ function sayFlashesAgain() {
 document.addEventListener("htmx:beforeSwap", (event) => {
   const { xhr, target, requestConfig } = event.detail;
   const origin = requestConfig?.elt;
-  const active = document.activeElement;
+  const used = usedControl(target, requestConfig?.triggeringEvent);
   before.set(xhr, {
     rowIds: rowIds(target),
     row: origin?.closest?.(ROWS)?.id ?? null,
-    active: active && active !== document.body && target.contains(active) ? describe(active) : null,
+    inRow: Boolean(origin?.closest?.("tr, li")),
+    active: used ? describe(used) : null,
     focusAfter: origin?.closest?.("[data-focus-after]")?.dataset.focusAfter ?? null,
   });
 });

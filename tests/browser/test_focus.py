@@ -167,3 +167,18 @@ def test_changing_a_role_announces_it_and_keeps_focus_on_the_button(page, live_s
     expect(page.locator("#announcer")).to_have_text("Role changed.")
     expect(row.get_by_role("button", name="Change role")).to_be_focused()
     expect(row.get_by_label(f"Role of {cast.member.name}")).to_have_value("admin")
+
+
+def test_a_sections_save_keeps_focus_and_is_said_once(page, live_server, cast):
+    sign_in(page, live_server, cast.owner.email)
+    page.goto(f"{live_server}/settings/security")
+    section = page.locator("#sign-in-alerts")
+
+    section.get_by_role("checkbox").check()
+    section.get_by_role("button", name="Save").click()
+
+    expect(section.locator(".notice")).to_have_text("Sign-in alerts are on.")
+    expect(section.get_by_role("button", name="Save")).to_be_focused()
+    # The section shows the message already: the live region says it without showing it twice.
+    expect(page.locator("#announcer")).to_have_text("Sign-in alerts are on.")
+    expect(page.locator("#announcer p")).to_have_class("visually-hidden")
