@@ -5,7 +5,8 @@
 // focus somewhere that continues what the user was doing:
 //   - a form came back with errors: its first field marked aria-invalid="true" (or, when only
 //     the whole form has a message, its first empty field);
-//   - a boosted page change: the page's <h1>;
+//   - a boosted page change: the page's [autofocus] field or the #fragment of its URL if it
+//     has one, else its <h1>;
 //   - an editor opened (an [autofocus] field in the new content): htmx has focused it already;
 //   - a row appeared (tr or li with an id that was not there before): that row's first control;
 //   - the request came from an element with data-focus-after="<id>" (an editor's Save and
@@ -98,7 +99,14 @@ function headingBefore(root) {
 }
 
 function afterNavigation(root) {
-  return firstInvalid(root) ?? firstFieldOfFormWithErrors(root) ?? mainHeading();
+  const hash = window.location.hash.slice(1);
+  return (
+    firstInvalid(root) ??
+    firstFieldOfFormWithErrors(root) ??
+    root.querySelector("[autofocus]") ??
+    (hash ? document.getElementById(hash) : null) ??
+    mainHeading()
+  );
 }
 
 function afterSwap(root, was) {
