@@ -2,7 +2,8 @@
 
 One URL serves two renderings: the full page for normal, boosted and history-restore
 requests, and the partial only for a real swap. Boosted navigation sends ``HX-Request`` too,
-so that header alone is not enough to decide.
+so that header alone is not enough to decide. A result that a plain request would flash is
+announced to htmx instead (``announce()``), in the page's one live region.
 """
 
 import json
@@ -83,7 +84,8 @@ def announce(response: Response, message: str) -> Response:
     The message travels in ``HX-Trigger-After-Settle``, so static/js/focus.js announces it
     after focus has moved to the swapped content, not before (a move of focus interrupts what
     a screen reader is saying). JSON escapes every non-ASCII character, so any name in the
-    message fits in a header. Events already set on the response are kept.
+    message fits in a header. Events already set on the response, in htmx's JSON form, are
+    kept.
     """
     header = "HX-Trigger-After-Settle"
     events = json.loads(response.headers[header]) if header in response.headers else {}

@@ -146,6 +146,19 @@ def test_a_contact_with_an_invalid_email_is_announced_and_marks_only_that_field(
     assert described_ids_exist(html)
 
 
+def test_an_invalid_role_marks_that_rows_select_and_points_at_its_message(cast):
+    membership_id = cast.member_membership.id
+    url = f"{MEMBERS}/{membership_id}/role"
+
+    response = cast.owner_browser.post(url, {"role": "owner"}, htmx=True, current=MEMBERS)
+
+    html = response.get_data(as_text=True)
+    assert (response.status_code, announced(response)) == (422, FIX_ERRORS)
+    assert invalid_ids(html) == [f"role-{membership_id}"]
+    assert f'aria-describedby="member-{membership_id}-errors"' in html
+    assert described_ids_exist(html)
+
+
 def test_a_form_level_error_is_announced_in_its_own_words(app, client):
     factories.make_user(app, email="ada@example.com")
 
