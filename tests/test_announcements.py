@@ -210,7 +210,7 @@ def test_a_valid_field_has_no_aria_invalid_and_describes_only_its_hint(app):
     assert "aria-invalid" not in html
     assert '<input id="email" name="email" required type="text" value="">' in html
     assert 'aria-describedby="password-hint"' in html
-    assert '<p class="hint" id="password-hint">At least 8 characters.</p>' in html
+    assert '<p class="hint muted" id="password-hint">At least 8 characters.</p>' in html
     assert 'aria-describedby="other-email-hint"' in html and 'for="other-email"' in html
     assert described_ids_exist(html)
 
