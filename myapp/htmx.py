@@ -2,9 +2,11 @@
 
 One URL serves two renderings: the full page for normal, boosted and history-restore
 requests, and the partial only for a real swap. Boosted navigation sends ``HX-Request`` too,
-so that header alone is not enough to decide.
+so that header alone is not enough to decide. A result that a plain request would flash is
+announced to htmx instead (``announce()``), in the page's one live region.
 """
 
+import json
 from urllib.parse import urlsplit
 
 from flask import Response, make_response, render_template, request
@@ -66,6 +68,29 @@ def redirect(url: str) -> Response:
     # werkzeug encodes a Location header this way when it sends it; HX-Redirect is ours to
     # encode, before the server fails on a character outside Latin-1 after the action committed.
     response.headers["HX-Redirect"] = iri_to_uri(url)
+    return response
+
+
+#: The event static/js/focus.js listens for; its detail is the message for the live region.
+ANNOUNCE_EVENT = "announce"
+
+#: Said after a form comes back with messages on its fields and none for the whole form.
+FIX_ERRORS = "Please fix the errors below."
+
+
+def announce(response: Response, message: str) -> Response:
+    """Have htmx put ``message`` in the page's live region once the swap has settled.
+
+    The message travels in ``HX-Trigger-After-Settle``, so static/js/focus.js announces it
+    after focus has moved to the swapped content, not before (a move of focus interrupts what
+    a screen reader is saying). JSON escapes every non-ASCII character, so any name in the
+    message fits in a header. Events already set on the response, in htmx's JSON form, are
+    kept.
+    """
+    header = "HX-Trigger-After-Settle"
+    events = json.loads(response.headers[header]) if header in response.headers else {}
+    events[ANNOUNCE_EVENT] = message
+    response.headers[header] = json.dumps(events)
     return response
 
 

@@ -1,5 +1,6 @@
 """A test client that behaves like a browser with htmx: CSRF tokens, htmx headers, sign-in."""
 
+import json
 import threading
 from datetime import timedelta
 
@@ -54,6 +55,12 @@ def live_public_ids(app) -> set[str]:
     """Return the public ids of every session row that exists now."""
     with app.app_context():
         return set(db.session.scalars(select(UserSession.public_id)))
+
+
+def announced(response) -> str | None:
+    """Return what ``response`` has htmx say in the page's live region, or None."""
+    events = json.loads(response.headers.get("HX-Trigger-After-Settle", "{}"))
+    return events.get("announce")
 
 
 #: Headers htmx sends for a real swap (not boosted navigation) from the page ``current``.

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser, assert_signed_out_to_sign_in
+from tests.support import Browser, announced, assert_signed_out_to_sign_in
 
 PAGE = "/settings/security"
 
@@ -54,7 +54,8 @@ def test_revoking_another_device_with_htmx_swaps_the_list(app, signed_in, laptop
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html
-    assert '<p class="notice" role="status">Signed out Chrome 131 on macOS.</p>' in html
+    assert '<p class="notice">Signed out Chrome 131 on macOS.</p>' in html
+    assert announced(response) == "Signed out Chrome 131 on macOS."
     assert html.count('class="session-row') == 1 and "This device" in html
     assert not alive(app, laptop.auth_session.public_id)
     assert laptop.get("/api/auth/session").json is None

@@ -7,6 +7,7 @@ from tests.support import (
     CHROME_MACOS,
     SAFARI_IPHONE,
     Browser,
+    announced,
     assert_signed_out_to_sign_in,
     live_public_ids,
 )
@@ -59,7 +60,8 @@ def test_revoke_others_with_htmx_swaps_the_list(app, client, user, devices):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html
-    assert '<p class="notice" role="status">Signed out 2 other devices.</p>' in html
+    assert '<p class="notice">Signed out 2 other devices.</p>' in html
+    assert announced(response) == "Signed out 2 other devices."
     assert html.count('class="session-row') == 1 and "This device" in html
     assert live_public_ids(app) == {this.public_id}
     assert "session_token=;" not in response.headers.get("Set-Cookie", "")
