@@ -17,22 +17,28 @@ function parse(iso) {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+// The elements under root that match selector, and root itself when htmx swapped in just that.
+function within(root, selector) {
+  const found = [...root.querySelectorAll(selector)];
+  return root instanceof Element && root.matches(selector) ? [root, ...found] : found;
+}
+
 function localize(root) {
-  for (const time of root.querySelectorAll("time[data-local-time]")) {
+  for (const time of within(root, "time[data-local-time]")) {
     const date = parse(time.dateTime);
     if (date === null) continue;
     time.title = time.textContent.trim();
     time.textContent = dateTime.format(date);
     time.removeAttribute("data-local-time");
   }
-  for (const time of root.querySelectorAll("time[data-local-title]")) {
+  for (const time of within(root, "time[data-local-title]")) {
     const date = parse(time.dateTime);
     if (date === null) continue;
     time.title = dateTime.format(date);
     time.removeAttribute("data-local-title");
   }
   if (zone) {
-    for (const element of root.querySelectorAll("[data-local-zone]")) {
+    for (const element of within(root, "[data-local-zone]")) {
       element.textContent = `your time zone (${zone})`;
       element.removeAttribute("data-local-zone");
     }
