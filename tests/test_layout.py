@@ -121,6 +121,15 @@ def test_after_an_error_the_password_is_described_by_the_rule_and_the_error(clie
     assert 'aria-invalid="true"' in password and 'id="password-errors"' in html
 
 
+def test_the_security_page_names_each_toggle_after_its_field_and_states_the_rule(signed_in):
+    html = signed_in.get("/settings/security").get_data(as_text=True)
+
+    assert 'aria-controls="current_password" aria-pressed="false" hidden>' in html
+    assert 'Show<span class="visually-hidden"> current password</span>' in html
+    assert 'Show<span class="visually-hidden"> new password</span>' in html
+    assert '<p class="hint" id="new_password-hint">At least 8 characters.</p>' in html
+
+
 def test_sign_in_has_the_toggle_and_no_rule_for_an_existing_password(client):
     html = client.get("/sign-in").get_data(as_text=True)
 
