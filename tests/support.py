@@ -213,3 +213,10 @@ def watch_console(page) -> list[str]:
     page.on("console", lambda message: messages.append(message.text))
     page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
     return messages
+
+
+def sign_out_from_the_user_menu(page) -> None:
+    """Open the user menu in the top bar (a <details>) and press its Sign out button."""
+    menu = page.get_by_role("navigation", name="Account")
+    menu.locator("summary").click()
+    menu.get_by_role("button", name="Sign out").click()

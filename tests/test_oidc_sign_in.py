@@ -159,7 +159,7 @@ def test_success_makes_a_session_like_a_password_sign_in(app, client):
 def test_the_security_page_shows_the_provider_as_how_this_device_signed_in(client):
     client.get(through_provider(client, "ada@example.org"))
     html = client.get("/settings/security").get_data(as_text=True)
-    assert f'<td class="auth-method">{LABEL}</td>' in html
+    assert f'<td class="auth-method" data-label="Signed in with">{LABEL}</td>' in html
 
 
 def test_a_user_with_two_factor_is_still_asked_for_the_second_factor(app, client):

@@ -5,6 +5,8 @@ keeping their own ownership or handing it over; an owner may delete the organiza
 mode, typing its slug), which takes its memberships, contacts and invitations in one go.
 """
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -248,11 +250,35 @@ def test_the_layout_shows_the_current_organization_and_the_others(app, cast):
 
     body = cast.owner_browser.get("/organizations/acme/contacts").get_data(as_text=True)
 
-    switcher = body[body.index('class="org-switcher"') :]
-    assert 'class="org-name" aria-current="true">Acme</a>' in body
+    switcher = re.search(r'<nav class="org-switcher-nav".*?</nav>', body, re.S).group(0)
+    assert '<span class="org-name">Acme</span></summary>' in switcher
+    assert '<span class="menu-current" aria-current="true">Acme' in switcher
     assert 'href="/organizations/globex/"' in switcher and "Member" in switcher
     assert 'href="/organizations/acme/"' not in switcher
     assert f'href="/organizations/{initech.slug}/"' not in switcher
+    assert 'href="/organizations">All organizations</a>' in switcher
+
+
+def test_the_layout_shows_the_organizations_sections_with_the_current_one_marked(app, cast):
+    sections = {
+        "/organizations/acme/": "Home",
+        "/organizations/acme/contacts": "Contacts",
+        "/organizations/acme/members": "Members",
+        "/organizations/acme/settings": "Settings",
+    }
+    for path, current in sections.items():
+        body = cast.owner_browser.get(path).get_data(as_text=True)
+        nav = re.search(r'<nav class="org-nav" aria-label="Acme">.*?</nav>', body, re.S).group(0)
+
+        assert re.findall(r'href="[^"]+"(?: aria-current="page")?>(\w+)</a>', nav) == list(
+            sections.values()
+        )
+        assert re.findall(r'aria-current="page">(\w+)</a>', nav) == [current]
+
+    # A member sees the sections open to members only.
+    body = cast.member_browser.get("/organizations/acme/contacts").get_data(as_text=True)
+    nav = re.search(r'<nav class="org-nav" aria-label="Acme">.*?</nav>', body, re.S).group(0)
+    assert re.findall(r">(\w+)</a>", nav) == ["Home", "Contacts"]
 
 
 def test_the_organizations_page_lists_each_with_the_users_role(app, cast):

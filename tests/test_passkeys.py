@@ -128,7 +128,7 @@ def test_passwordless_sign_in(app, registered, user):
     assert response.headers["Location"] == "/settings/security"
     assert browser.get("/api/auth/session").json["user"]["email"] == user.email
     page = browser.get("/settings/security").text
-    assert '<td class="auth-method">Passkey</td>' in page
+    assert '<td class="auth-method" data-label="Signed in with">Passkey</td>' in page
     assert passkeys(app)[0].last_used_at is not None
     assert passkeys(app)[0].sign_count == 1
 

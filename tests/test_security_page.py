@@ -56,15 +56,14 @@ def test_lists_own_unexpired_sessions_most_recently_active_first(app, client, us
     assert expired.public_id not in response.get_data(as_text=True)
 
 
-def test_every_row_has_a_revoke_form_that_works_with_and_without_htmx(app, client, user):
-    this = client.sign_in_as(user)
+def test_other_devices_rows_have_a_revoke_form_that_works_with_and_without_htmx(app, client, user):
+    client.sign_in_as(user)
     other = Browser(app).sign_in_as(user, user_agent=CHROME_MACOS)
 
     html = client.get(PAGE).get_data(as_text=True)
 
-    for public_id in (this.public_id, other.public_id):
-        url = f"{PAGE}/sessions/{public_id}/revoke"
-        assert f'<form method="post" action="{url}" hx-post="{url}" hx-target="#sessions"' in html
+    url = f"{PAGE}/sessions/{other.public_id}/revoke"
+    assert f'<form method="post" action="{url}" hx-post="{url}" hx-target="#sessions"' in html
     for url in (f"{PAGE}/sessions/revoke-others", f"{PAGE}/sessions/revoke-all"):
         assert f'action="{url}" hx-post="{url}" hx-target="#sessions"' in html
     # Each form carries its own CSRF token: one per form on the page, plus sign-out's.
@@ -72,6 +71,61 @@ def test_every_row_has_a_revoke_form_that_works_with_and_without_htmx(app, clien
     assert 'id="sessions"' in html
     assert "Log out all other devices" in html and "Log out all devices" in html
     assert 'action="/settings/security/password"' in html
+
+
+def test_this_devices_row_has_a_badge_and_no_log_out_button(app, client, user):
+    this = client.sign_in_as(user)
+    Browser(app).sign_in_as(user, user_agent=CHROME_MACOS)
+
+    this_row, other_row = rows(client.get(PAGE).get_data(as_text=True))
+
+    # This device signs out with Sign out in the account menu.
+    assert '<span class="badge badge-ok">This device</span>' in this_row
+    assert f"/sessions/{this.public_id}/revoke" not in this_row and "<button" not in this_row
+    assert ">Log out</button>" in other_row
+
+
+def test_each_row_says_when_and_how_it_signed_in_in_utc_for_local_time_js(app, client, user):
+    client.sign_in_as(user)
+    passkey = Browser(app).sign_in_as(user, user_agent=CHROME_MACOS)
+    signed_in_at = utcnow() - timedelta(days=3)
+    set_times(app, passkey.public_id, auth_method="passkey", created_at=signed_in_at)
+
+    this_row, passkey_row = rows(client.get(PAGE).get_data(as_text=True))
+
+    # The server writes UTC, labelled; static/js/local-time.js rewrites it in local time.
+    iso, utc = signed_in_at.isoformat(), utc_time(signed_in_at)
+    assert f'<time datetime="{iso}" data-local-time>{utc}</time>' in passkey_row
+    assert utc_time(signed_in_at).endswith(" UTC")
+    assert '<td class="auth-method" data-label="Signed in with">Passkey</td>' in passkey_row
+    assert '<td class="auth-method" data-label="Signed in with">Password</td>' in this_row
+
+
+def test_log_out_all_other_devices_is_disabled_when_there_are_none(app, client, user):
+    client.sign_in_as(user)
+
+    alone = client.get(PAGE).get_data(as_text=True)
+    other = Browser(app).sign_in_as(user, user_agent=CHROME_MACOS)
+    with_other = client.get(PAGE).get_data(as_text=True)
+
+    disabled = (
+        '<button type="submit" disabled aria-describedby="no-other-devices">'
+        "Log out all other devices</button>"
+    )
+    assert disabled in alone
+    assert 'id="no-other-devices">You are not signed in on any other device.</p>' in alone
+    assert disabled not in with_other and "no-other-devices" not in with_other
+    assert f"/sessions/{other.public_id}/revoke" in with_other
+
+
+def test_every_cell_is_labelled_for_the_stacked_phone_layout(app, client, user):
+    client.sign_in_as(user)
+    Browser(app).sign_in_as(user, user_agent=CHROME_MACOS)
+
+    html = client.get(PAGE).get_data(as_text=True)
+
+    cells = re.findall(r"<td\b[^>]*>", html)
+    assert cells and all("data-label=" in cell for cell in cells)
 
 
 def test_never_renders_tokens_hashes_or_inline_code(app, client, user):

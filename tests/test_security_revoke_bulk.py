@@ -68,7 +68,7 @@ def test_revoke_others_with_htmx_swaps_the_list(app, client, user, devices):
     # The activity list is refreshed out of band, showing what was just done.
     activity = html[html.index('<div id="activity" hx-swap-oob="true">') :]
     assert activity.count('class="activity-row"') == 1
-    assert "<td>Logged out all other devices</td>" in activity
+    assert '<td data-label="Event">Logged out all other devices</td>' in activity
 
 
 @pytest.mark.parametrize(

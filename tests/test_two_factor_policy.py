@@ -138,7 +138,7 @@ def test_a_member_with_a_second_factor_gets_in(app, cast):
 def test_the_members_page_shows_who_has_two_factor(app, cast):
     enable_totp(app, cast.owner)
     page = cast.owner_browser.get("/organizations/acme/members").text
-    cells = re.findall(r'<td class="two-factor">(\w+)</td>', page)
+    cells = re.findall(r'<td class="two-factor" data-label="Two-factor">(\w+)</td>', page)
     assert cells == ["On", "Off"]  # the owner first, then Max
 
 

@@ -181,4 +181,7 @@ def test_the_step_page_without_a_pending_sign_in_goes_to_sign_in(client):
 def test_a_password_sign_in_is_recorded_as_password(app, client):
     plain = factories.make_user(app, email="plain@example.com")
     client.sign_in(plain.email)
-    assert '<td class="auth-method">Password</td>' in client.get("/settings/security").text
+    assert (
+        '<td class="auth-method" data-label="Signed in with">Password</td>'
+        in client.get("/settings/security").text
+    )

@@ -13,7 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests import factories
-from tests.support import watch_console
+from tests.support import sign_out_from_the_user_menu, watch_console
 
 pytestmark = [
     pytest.mark.browser,
@@ -74,7 +74,7 @@ def sign_in_with_password(page, base, email, lands_on="/organizations"):
 
 
 def sign_out(page, base):
-    page.get_by_role("button", name="Sign out").click()
+    sign_out_from_the_user_menu(page)
     expect(page).to_have_url(f"{base}/sign-in")
 
 

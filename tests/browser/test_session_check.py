@@ -16,6 +16,7 @@ from myapp.auth.views import SESSION_ENDED
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
+from tests.support import sign_out_from_the_user_menu
 
 pytestmark = [
     pytest.mark.browser,
@@ -121,7 +122,7 @@ def test_signing_out_in_one_tab_moves_the_others_at_once(browser, live_server, u
         second.goto(f"{live_server}{SECURITY}")
         expect(second.locator("#sessions tbody tr")).to_have_count(1)
 
-        first.get_by_role("button", name="Sign out").click()
+        sign_out_from_the_user_menu(first)
         expect(first).to_have_url(f"{live_server}/sign-in")
 
         # The interval is ten minutes: only the signed-out tab's message can move this one.
