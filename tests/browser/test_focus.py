@@ -152,7 +152,7 @@ def test_deleting_a_contact_focuses_the_next_row_then_the_heading(app, page, liv
 
     page.locator(f"#contact-{alan.id}").get_by_role("button", name="Delete").click()
 
-    expect(page.locator("#contacts-list")).to_contain_text("No contacts yet.")
+    expect(page.locator("#contacts-list")).to_contain_text("No contacts yet")
     expect(page.get_by_role("heading", name="Contacts", level=1)).to_be_focused()
 
 
