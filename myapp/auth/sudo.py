@@ -8,7 +8,7 @@ entering it.
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, request, url_for
 
 from myapp import htmx
 from myapp.auth.redirects import requested_path, safe_next
@@ -32,7 +32,15 @@ def sudo_url(next_path: str | None = None) -> str:
 
 
 def sudo_redirect() -> Response:
-    """Send the user to confirm their password, then back to the page they were on."""
+    """Send the user to confirm their password, then on to what they were doing.
+
+    A page load comes back to itself. An action (a POST, plain or htmx) comes back to its own
+    URL by GET: for a destructive action that is its confirmation page (``myapp.confirm``),
+    one click from done; any other action URL sends a GET on to the page holding its form
+    (``myapp.errors.handle_method_not_allowed``).
+    """
+    if request.method == "POST":
+        return htmx.redirect(sudo_url(request.path))
     return htmx.redirect(sudo_url(requested_path()))
 
 
