@@ -8,7 +8,7 @@ member, leaving an organization, deleting a passkey, turning off two-factor...):
   form (with its CSRF token) and a Cancel link back. A GET changes nothing, so reloading that
   URL, or following a link to it, is always safe.
 * The button that starts the action sits in a GET form aimed at that same URL, written by
-  the ``confirm_form`` macro of ``templates/_confirm.html``. Without JavaScript the button
+  the ``asks_first`` macro of ``templates/_confirm.html``. Without JavaScript the button
   therefore opens the confirmation page. The form also carries ``hx-post``: with JavaScript
   htmx posts it, and ``static/js/confirm.js`` answers htmx's ``htmx:confirm`` event with a
   ``<dialog>`` in the same words before the request goes out.
@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from flask import Flask, Response, request
 
 from myapp import htmx
-from myapp.auth.sudo import in_sudo_mode, sudo_url
 from myapp.sessions import get_auth_context
 
 
@@ -56,13 +55,19 @@ class Confirmation:
 
 
 _describers: dict[str, Callable[..., Confirmation]] = {}
+_typed: dict[str, bool] = {}
 
 
-def describes(endpoint: str):
-    """Register the decorated function as the words of the action at ``endpoint``."""
+def describes(endpoint: str, *, typed: bool = False):
+    """Register the decorated function as the words of the action at ``endpoint``.
+
+    ``typed``: the action's own form already asks to type a name (deleting an organization
+    or an account), which is its confirmation without JavaScript; it has no page of its own.
+    """
 
     def register(describer: Callable[..., Confirmation]) -> Callable[..., Confirmation]:
         _describers[endpoint] = describer
+        _typed[endpoint] = typed
         return describer
 
     return register
@@ -77,19 +82,23 @@ def describe(endpoint: str, **objects) -> Confirmation:
 
 
 def confirmed_endpoints() -> frozenset[str]:
-    """Return the endpoints of every action that asks before it runs."""
-    return frozenset(_describers)
+    """Return the endpoints of every action with a confirmation page at its own URL.
+
+    Actions confirmed by typing a name (``typed=True``) have words for the dialog only.
+    """
+    return frozenset(name for name, typed in _typed.items() if not typed)
 
 
-def confirm_page(
-    endpoint: str, *, cancel_url: str, sudo: bool = False, **objects
-) -> Response:
+def confirm_page(endpoint: str, *, cancel_url: str, sudo: bool = False, **objects) -> Response:
     """Render the page that asks before the action at ``endpoint`` runs at this URL.
 
     The page's form posts to the URL it was loaded from: a confirmation page lives at its
     action's URL. With ``sudo``, a session that has not confirmed the password lately is sent
     to ``/sudo`` first and comes back here.
     """
+    # Imported here: myapp.auth.sudo reads this module's registry to resume after the password.
+    from myapp.auth.sudo import in_sudo_mode, sudo_url
+
     if sudo and not in_sudo_mode(get_auth_context().session):
         return htmx.redirect(sudo_url(request.full_path.rstrip("?")))
     return htmx.render(

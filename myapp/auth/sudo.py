@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, request, url_for
 
-from myapp import htmx
+from myapp import confirm, htmx
 from myapp.auth.redirects import requested_path, safe_next
 from myapp.database import utcnow
 from myapp.sessions.lookup import AuthSession
@@ -34,12 +34,11 @@ def sudo_url(next_path: str | None = None) -> str:
 def sudo_redirect() -> Response:
     """Send the user to confirm their password, then on to what they were doing.
 
-    A page load comes back to itself. An action (a POST, plain or htmx) comes back to its own
-    URL by GET: for a destructive action that is its confirmation page (``myapp.confirm``),
-    one click from done; any other action URL sends a GET on to the page holding its form
-    (``myapp.errors.handle_method_not_allowed``).
+    A destructive action whose URL answers GET with its confirmation page (``myapp.confirm``)
+    comes back to that page: one click from done. Anything else comes back to the page the
+    user was on. (Actions confirmed by typing a name have no such page: they come back to it.)
     """
-    if request.method == "POST":
+    if request.method == "POST" and request.endpoint in confirm.confirmed_endpoints():
         return htmx.redirect(sudo_url(request.path))
     return htmx.redirect(sudo_url(requested_path()))
 
