@@ -58,6 +58,18 @@ def handle_http_exception(error: HTTPException):
     return render_error(error.code, message, error.get_headers())
 
 
+def _answers(path: str, method: str) -> str | None:
+    """Return the path a ``method`` request for ``path`` is served at (after a slash
+    redirect), or None when no route serves it."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method=method)
+    except RequestRedirect as slash_redirect:
+        return slash_redirect.new_url.removeprefix("http://localhost")
+    except (MethodNotAllowed, NotFound):
+        return None
+    return path
+
+
 def page_holding(path: str) -> str | None:
     """Return the nearest page above ``path`` that answers GET, or None.
 
@@ -65,18 +77,12 @@ def page_holding(path: str) -> str | None:
     under ``/settings/security``, ``.../members/7/remove`` under ``.../members``), so the
     first ancestor path with a GET route is where the form is.
     """
-    adapter = current_app.url_map.bind("localhost")
     segments = path.rstrip("/").split("/")
     while len(segments) > 1:
         segments.pop()
-        candidate = "/".join(segments) or "/"
-        try:
-            adapter.match(candidate, method="GET")
-        except RequestRedirect as slash_redirect:
-            return slash_redirect.new_url.removeprefix("http://localhost")
-        except (MethodNotAllowed, NotFound):
-            continue
-        return candidate
+        page = _answers("/".join(segments) or "/", "GET")
+        if page is not None:
+            return page
     return None
 
 
@@ -85,8 +91,12 @@ def handle_method_not_allowed(error: MethodNotAllowed):
 
     A form that failed validation without JavaScript is rendered at its action's URL; reloading
     it, or following it from the history, GETs that URL. The page with the form is the useful
-    answer there, not a 405. Any other method still gets 405.
+    answer there, not a 405. Any other method still gets 405, unless no method serves the URL.
     """
+    if not any(_answers(request.path, method) for method in error.valid_methods or ()):
+        # werkzeug says 405 when another method's rule fits the path's shape even though its
+        # converter refused the value (an id too large for the column): no such URL, a 404.
+        return handle_http_exception(NotFound())
     page = page_holding(request.path) if request.method in ("GET", "HEAD") else None
     if page is None or request.path.startswith("/api/"):
         return handle_http_exception(error)
