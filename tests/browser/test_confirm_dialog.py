@@ -89,3 +89,37 @@ def test_without_javascript_the_button_opens_the_confirmation_page(
         assert org_factories.contacts_of(app, acme) == []
     finally:
         context.close()
+
+
+def test_log_out_all_devices_and_deleting_an_organization_ask_in_the_dialog(
+    app, browser, live_server, acme
+):
+    context = browser.new_context(viewport={"width": 1100, "height": 800})
+    try:
+        page = context.new_page()
+        console = watch_console(page)
+        sign_in(page, live_server)
+        dialog = page.get_by_role("dialog")
+
+        # One click no longer signs every device out: the dialog asks, Cancel keeps them.
+        page.goto(f"{live_server}/settings/security")
+        log_out_all = page.get_by_role("button", name="Log out all devices")
+        log_out_all.click()
+        expect(dialog).to_contain_text("Log out all devices?")
+        dialog.get_by_role("button", name="Cancel").click()
+        expect(dialog).to_be_hidden()
+        expect(log_out_all).to_be_focused()
+        expect(page).to_have_url(f"{live_server}/settings/security")
+
+        # The typed confirmation of a deletion is followed by the dialog too.
+        page.goto(f"{live_server}/organizations/acme/")
+        page.locator("#delete").get_by_role("textbox").fill("acme")
+        page.get_by_role("button", name="Delete Acme").click()
+        expect(dialog).to_contain_text("Delete Acme?")
+        dialog.get_by_role("button", name="Delete organization").click()
+        expect(page).to_have_url(f"{live_server}/organizations")
+        expect(page.locator(".flashes")).to_contain_text("Acme was deleted.")
+        assert org_factories.organization_count(app) == 0
+        assert [m for m in console if "CSP violation" in m or "page error" in m] == []
+    finally:
+        context.close()
