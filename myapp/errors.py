@@ -70,6 +70,11 @@ def _answers(path: str, method: str) -> str | None:
     return path
 
 
+def _local(path: str | None) -> str | None:
+    # "//host" would leave the site; merged slashes never give it, but a redirect must not.
+    return path if path and not path.startswith("//") else None
+
+
 def page_holding(path: str) -> str | None:
     """Return the nearest page above ``path`` that answers GET, or None.
 
@@ -80,7 +85,7 @@ def page_holding(path: str) -> str | None:
     segments = path.rstrip("/").split("/")
     while len(segments) > 1:
         segments.pop()
-        page = _answers("/".join(segments) or "/", "GET")
+        page = _local(_answers("/".join(segments) or "/", "GET"))
         if page is not None:
             return page
     return None

@@ -5,8 +5,10 @@ list partial alone to a real htmx swap. Create, inline edit and delete all swap 
 partial in place (``hx-target="#contacts-list"``); validation errors come back inside it
 with 422, and a refused action (a contact deleted in another tab) with its status and message,
 so the section survives for the next swap. Inline edit is ``GET .../contacts/<id>?edit=1``:
-the list with that row as a form, so the same link works without JavaScript. A contact's own
-page (no ``?edit``) is always a full page. Views receive ``slug`` only to build URLs.
+the list with that row as a form, so the same link works without JavaScript. Delete asks
+first (``myapp.confirm``): a dialog, or without JavaScript ``GET .../<id>/delete``, its page.
+A contact's own page (no ``?edit``) is always a full page. Views receive ``slug`` only to
+build URLs.
 """
 
 from flask import Blueprint, abort, request, url_for

@@ -1,9 +1,10 @@
 """The security settings page: signed-in devices, ending them, the password, recent activity.
 
-Every button is a real POST form that also carries ``hx-post``: with htmx the sessions list is
-swapped in place with a short confirmation; without JavaScript the same post answers with a
-303 back to the page and a flash. Ending this device's session (alone or with all the others)
-signs it out and sends it to ``/sign-in`` instead.
+Every Log out button asks first (``myapp.confirm``): with htmx a dialog, then a post whose
+answer swaps the sessions list in place with a short confirmation; without JavaScript the
+button opens the action's confirmation page, whose post answers with a 303 back to the page
+and a flash. Ending this device's session (alone or with all the others) signs it out and
+sends it to ``/sign-in`` instead.
 """
 
 from flask import Blueprint, abort, flash, request, url_for
