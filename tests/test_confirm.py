@@ -364,3 +364,27 @@ def test_a_wrong_sudo_password_keeps_next_across_a_reload_and_is_logged_as_such(
     activity = signed_in.get(SECURITY).text
     assert "Wrong password when confirming it" in activity
     assert "Failed sign-in" not in activity
+
+
+def post_only_urls(app) -> list[str]:
+    """Every route that answers POST and not GET, with sample values in its variables."""
+    samples = {"slug": "acme", "name": "test"}
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" in rule.methods and "GET" not in rule.methods:
+            values = {arg: samples.get(arg, "1") for arg in rule.arguments}
+            urls.append(rule.build(values)[1])
+    return urls
+
+
+def test_no_post_only_url_answers_a_get_with_405(app, scene):
+    browser = scene.cast.owner_browser
+    urls = post_only_urls(app)
+    assert f"{SECURITY}/password" in urls
+
+    answers = {url: browser.get(url).status_code for url in urls}
+
+    # A redirect to the form's page, a confirmation page at the URL, or a GET route the URL
+    # also fits (``/verify-email/resend`` is a link token to ``/verify-email/<token>``: 404).
+    unanswered = {url: status for url, status in answers.items() if status not in (200, 303, 404)}
+    assert unanswered == {}
