@@ -147,12 +147,14 @@ def register_oidc(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
+    from myapp import confirm
     from myapp.sessions.cookies import write_session_cookie
     from myapp.sessions.lookup import deduped_auth
 
     app.after_request(write_session_cookie)
     app.after_request(headers.add_security_headers)
     app.after_request(headers.keep_slash_redirects_on_this_site)
+    confirm.init_app(app)
 
     @app.context_processor
     def inject_current_session():

@@ -1,8 +1,9 @@
 """Error pages: a full page for page loads, a short message for htmx swaps, JSON for the API."""
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, redirect, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from myapp import htmx
 from myapp.database import DatabaseUnavailable, discard_session
@@ -65,6 +66,57 @@ def handle_http_exception(error: HTTPException):
     return render_error(error.code, message, error.get_headers())
 
 
+def _answers(path: str, method: str) -> str | None:
+    """Return the path a ``method`` request for ``path`` is served at (after a slash
+    redirect), or None when no route serves it."""
+    try:
+        current_app.url_map.bind("localhost").match(path, method=method)
+    except RequestRedirect as slash_redirect:
+        return slash_redirect.new_url.removeprefix("http://localhost")
+    except (MethodNotAllowed, NotFound):
+        return None
+    return path
+
+
+def _local(path: str | None) -> str | None:
+    # "//host" would leave the site; merged slashes never give it, but a redirect must not.
+    return path if path and not path.startswith("//") else None
+
+
+def page_holding(path: str) -> str | None:
+    """Return the nearest page above ``path`` that answers GET, or None.
+
+    Action URLs sit below the page that holds their form (``/settings/security/password``
+    under ``/settings/security``, ``.../members/7/remove`` under ``.../members``), so the
+    first ancestor path with a GET route is where the form is.
+    """
+    segments = path.rstrip("/").split("/")
+    while len(segments) > 1:
+        segments.pop()
+        page = _local(_answers("/".join(segments) or "/", "GET"))
+        if page is not None:
+            return page
+    return None
+
+
+def handle_method_not_allowed(error: MethodNotAllowed):
+    """Send a GET of a POST-only action URL to the page holding its form, with a 303.
+
+    A form that failed validation without JavaScript is rendered at its action's URL; reloading
+    it, or following it from the history, GETs that URL. The page with the form is the useful
+    answer there, not a 405. Any other method still gets 405, unless no method serves the URL.
+    """
+    if not any(_answers(request.path, method) for method in error.valid_methods or ()):
+        # werkzeug says 405 when another method's rule fits the path's shape even though its
+        # converter refused the value (an id too large for the column): no such URL, a 404.
+        return handle_http_exception(NotFound())
+    page = page_holding(request.path) if request.method in ("GET", "HEAD") else None
+    if page is None or request.path.startswith("/api/"):
+        return handle_http_exception(error)
+    query = request.query_string.decode("latin-1")
+    return redirect(f"{page}?{query}" if query else page, 303)
+
+
 def handle_csrf_error(error: CSRFError):
     """Refuse a write without a valid CSRF token, saying how to recover."""
     return render_error(400, CSRF_MESSAGE)
@@ -93,4 +145,5 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(DatabaseUnavailable, handle_database_unavailable)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(MethodNotAllowed, handle_method_not_allowed)
     app.register_error_handler(HTTPException, handle_http_exception)

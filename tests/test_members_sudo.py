@@ -28,24 +28,29 @@ def role_of(app, cast):
     return membership.role if membership else None
 
 
-@pytest.mark.parametrize(
-    ("action", "data"), [("role", {"role": "admin"}), ("remove", {})], ids=["role", "remove"]
-)
-def test_a_stale_session_is_sent_to_confirm_the_password_and_nothing_changes(
-    app, cast, action, data
-):
-    url = f"{MEMBERS}/{cast.member_membership.id}/{action}"
-    response = cast.owner_browser.post(url, data, headers={"Referer": f"http://localhost{MEMBERS}"})
+def test_a_stale_role_change_is_sent_to_confirm_the_password_then_back_to_the_page(app, cast):
+    url = f"{MEMBERS}/{cast.member_membership.id}/role"
+    response = cast.owner_browser.post(
+        url, {"role": "admin"}, headers={"Referer": f"http://localhost{MEMBERS}"}
+    )
     assert response.status_code == 303
-    assert response.location == "/sudo?next=%2Forganizations%2Facme%2Fmembers"
+    assert response.location == SUDO_BACK
     assert role_of(app, cast) == "member"
 
 
-def test_htmx_gets_hx_redirect_to_the_password_prompt(app, cast):
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_stale_removal_is_sent_to_confirm_the_password_then_to_its_confirmation(app, cast, htmx):
     url = f"{MEMBERS}/{cast.member_membership.id}/remove"
-    response = cast.owner_browser.post(url, htmx=True, current=MEMBERS)
-    assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == "/sudo?next=%2Forganizations%2Facme%2Fmembers"
+    response = cast.owner_browser.post(
+        url, htmx=htmx, current=MEMBERS, headers={"Referer": f"http://localhost{MEMBERS}"}
+    )
+    back_to_removal = (
+        f"/sudo?next=%2Forganizations%2Facme%2Fmembers%2F{cast.member_membership.id}%2Fremove"
+    )
+    if htmx:
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, back_to_removal)
+    else:
+        assert (response.status_code, response.location) == (303, back_to_removal)
     assert role_of(app, cast) == "member"
 
 

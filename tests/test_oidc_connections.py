@@ -59,6 +59,20 @@ def test_a_linked_provider_shows_who_and_an_unlink_button(app, signed_in, user):
     assert f'hx-post="{UNLINK}"' in html
 
 
+def test_unlinking_asks_first_on_a_page_after_the_password(app, signed_in, user):
+    factories.make_identity(app, user, email="ada@gmail.example")
+
+    page = signed_in.get(UNLINK).get_data(as_text=True)
+
+    assert f"Unlink {LABEL}?" in page
+    assert f'<form method="post" action="{UNLINK}">' in page
+    assert f'<a href="{PAGE}">Cancel</a>' in page
+    assert signed_in.post(UNLINK, csrf=False).status_code == 400
+    assert linked(app, user) != []
+    age_sudo(app)
+    assert signed_in.get(UNLINK).location.startswith("/sudo?next=")
+
+
 @pytest.mark.oidc("test", "second")
 def test_every_configured_provider_is_listed(signed_in):
     html = signed_in.get(PAGE).get_data(as_text=True)

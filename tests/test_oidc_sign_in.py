@@ -82,8 +82,10 @@ def test_start_sends_the_browser_to_the_provider_with_pkce_state_and_nonce(
     assert query["state"] != query["nonce"]
 
 
-def test_opening_the_start_url_is_not_allowed(client):
-    assert client.get(START).status_code == 405
+def test_opening_the_start_url_starts_nothing_and_goes_to_the_sign_in_page(client):
+    response = client.get(START)
+    assert (response.status_code, response.location) == (303, "/sign-in")
+    assert "Set-Cookie" not in response.headers
 
 
 def test_a_start_without_csrf_is_refused(client):

@@ -268,6 +268,23 @@ def test_deleting_needs_sudo_and_only_touches_own_passkeys(app, signed_in, regis
     assert len(passkeys(app)) == 1
 
 
+def test_deleting_asks_first_on_a_page_after_the_password(app, signed_in, registered):
+    passkey = passkeys(app)[0]
+    url = f"{PAGE}/{passkey.public_id}/delete"
+    html = unescape(signed_in.get(PAGE).text)
+    assert f'<form method="get" action="{url}" hx-post="{url}"' in html
+
+    page = unescape(signed_in.get(url).text)
+    assert f"Delete passkey {passkey.name}?" in page
+    assert f'<form method="post" action="{url}">' in page
+    assert f'<a href="{PAGE}">Cancel</a>' in page
+    assert signed_in.post(url, csrf=False).status_code == 400
+    assert len(passkeys(app)) == 1
+
+    age_sudo(app)
+    assert signed_in.get(url).location.startswith("/sudo?next=")
+
+
 @pytest.mark.parametrize("htmx", [False, True])
 def test_deleting_in_sudo_mode_removes_it(app, signed_in, registered, htmx):
     public_id = passkeys(app)[0].public_id

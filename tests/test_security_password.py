@@ -117,8 +117,11 @@ def test_passwords_are_never_echoed_back(signed_in):
     assert "wrong password 123" not in html and "another new one" not in html
 
 
-def test_get_is_not_allowed(signed_in):
-    assert signed_in.get(CHANGE_PASSWORD).status_code == 405
+def test_a_get_goes_to_the_page_with_the_form(signed_in):
+    # A reload after a failed change GETs this URL: the form, not a 405.
+    response = signed_in.get(CHANGE_PASSWORD)
+    assert (response.status_code, response.location) == (303, "/settings/security")
+    assert signed_in.request("PUT", CHANGE_PASSWORD).status_code == 405
 
 
 @pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])

@@ -116,10 +116,14 @@ def test_unknown_or_malformed_ids_are_404_and_change_nothing(
     assert session_count(app) == before == 2
 
 
-def test_get_changes_nothing(app, signed_in, laptop):
-    response = signed_in.get(revoke_url(laptop.auth_session.public_id))
+def test_get_asks_first_and_changes_nothing(app, signed_in, laptop):
+    url = revoke_url(laptop.auth_session.public_id)
 
-    assert response.status_code == 405
+    response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert "Log out Chrome 131 on macOS?" in response.text
+    assert f'<form method="post" action="{url}">' in response.text
     assert alive(app, laptop.auth_session.public_id)
 
 

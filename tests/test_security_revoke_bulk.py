@@ -99,10 +99,13 @@ def test_revoke_all_signs_every_device_out_this_one_too(app, client, user, devic
 
 
 @pytest.mark.parametrize("url", [REVOKE_OTHERS, REVOKE_ALL])
-def test_get_changes_nothing(app, signed_in, devices, url):
+def test_get_asks_first_and_changes_nothing(app, signed_in, devices, url):
     before = live_public_ids(app)
 
-    assert signed_in.get(url).status_code == 405
+    response = signed_in.get(url)
+
+    assert response.status_code == 200
+    assert f'<form method="post" action="{url}">' in response.text
     assert live_public_ids(app) == before
 
 

@@ -1,6 +1,7 @@
 """Logging out other devices, or all, needs the password entered recently (sudo mode)."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import update
@@ -12,7 +13,13 @@ from tests import factories
 from tests.support import live_public_ids
 
 PAGE = "/settings/security"
-SUDO_BACK_TO_PAGE = "/sudo?next=%2Fsettings%2Fsecurity"
+
+
+def sudo_back_to(url: str) -> str:
+    """The password prompt that comes back to ``url``: an action's own confirmation page."""
+    return f"/sudo?next={quote(url, safe='')}"
+
+
 #: A plain form post comes back to the page it was sent from, as its Referer says.
 FROM_THE_PAGE = {"Referer": f"http://localhost{PAGE}"}
 
@@ -39,10 +46,10 @@ def test_a_stale_session_is_sent_to_confirm_the_password_first(app, stale, url, 
 
     if htmx:
         assert response.status_code == 200
-        assert response.headers["HX-Redirect"] == SUDO_BACK_TO_PAGE
+        assert response.headers["HX-Redirect"] == sudo_back_to(url)
     else:
         assert response.status_code == 303
-        assert response.headers["Location"] == SUDO_BACK_TO_PAGE
+        assert response.headers["Location"] == sudo_back_to(url)
     assert live_public_ids(app) == before
     assert stale.get("/api/auth/session").json is not None
 
@@ -65,9 +72,9 @@ def test_ending_another_device_needs_sudo_and_ends_nothing_before(app, stale, la
     response = stale.post(url, htmx=htmx, current=PAGE, headers=FROM_THE_PAGE)
 
     if htmx:
-        assert (response.status_code, response.headers["HX-Redirect"]) == (200, SUDO_BACK_TO_PAGE)
+        assert (response.status_code, response.headers["HX-Redirect"]) == (200, sudo_back_to(url))
     else:
-        assert (response.status_code, response.location) == (303, SUDO_BACK_TO_PAGE)
+        assert (response.status_code, response.location) == (303, sudo_back_to(url))
     assert live_public_ids(app) == before
     assert laptop.get("/api/auth/session").json is not None
 

@@ -75,7 +75,10 @@ def test_sign_out_deletes_the_row_and_the_old_cookie_is_refused(app, signed_in):
 
 
 def test_sign_out_needs_post(signed_in):
-    assert signed_in.get("/sign-out").status_code == 405
+    # A GET only goes to the home page (as for every POST-only URL) and signs nothing out.
+    response = signed_in.get("/sign-out")
+    assert (response.status_code, response.location) == (303, "/")
+    assert signed_in.request("PUT", "/sign-out").status_code == 405
     assert signed_in.get("/api/auth/session").json is not None
 
 

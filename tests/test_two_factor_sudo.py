@@ -55,3 +55,23 @@ def test_a_user_without_the_app_cannot_confirm_by_code(app, signed_in):
     before = sudo_at(app)
     assert signed_in.post("/sudo/code", {"code": "123456"}).status_code == 422
     assert sudo_at(app) == before
+
+
+def test_a_wrong_code_is_logged_as_a_failed_confirmation_and_keeps_next(app, signed_in, user):
+    secret, _ = enable_totp(app, user)
+    age_sudo(app)
+    wrong = next(
+        c for c in ("000000", "111111", "222222") if c not in (code(secret), code(secret, 1))
+    )
+
+    failed = signed_in.post("/sudo/code?next=/settings/account", {"code": wrong})
+
+    assert failed.status_code == 422
+    # The page's forms post back with next, and a reload of this URL goes to the password page.
+    assert 'action="/sudo/code?next=/settings/account"' in failed.text
+    assert signed_in.get("/sudo/code?next=/settings/account").location == (
+        "/sudo?next=/settings/account"
+    )
+    activity = unescape(signed_in.get("/settings/security").text)
+    assert "Wrong authenticator code when confirming it's you" in activity
+    assert "Failed sign-in" not in activity

@@ -18,6 +18,7 @@ from myapp.accounts.forms import (
 )
 from myapp.actions import ActionResult, respond
 from myapp.auth.redirects import requested_path
+from myapp.confirm import Confirmation, describes
 
 bp = Blueprint("accounts", __name__)
 
@@ -190,6 +191,16 @@ def change_email(token: str):
     if email is None:
         return _link_invalid(emails.CHANGE_EMAIL)
     return htmx.render("accounts/change_email.html", email=email, token=token)
+
+
+@describes("accounts.delete", typed=True)
+def _delete_words() -> Confirmation:
+    return Confirmation(
+        title="Delete your account?",
+        detail="You are signed out everywhere, you leave every organization, and "
+        "organizations where you are the only member are deleted. This cannot be undone.",
+        button="Delete my account",
+    )
 
 
 @bp.post("/settings/account/delete")

@@ -8,9 +8,9 @@ entering it.
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, url_for
+from flask import Response, abort, current_app, request, url_for
 
-from myapp import htmx
+from myapp import confirm, htmx
 from myapp.auth.redirects import requested_path, safe_next
 from myapp.database import utcnow
 from myapp.sessions.lookup import AuthSession
@@ -32,7 +32,14 @@ def sudo_url(next_path: str | None = None) -> str:
 
 
 def sudo_redirect() -> Response:
-    """Send the user to confirm their password, then back to the page they were on."""
+    """Send the user to confirm their password, then on to what they were doing.
+
+    A destructive action whose URL answers GET with its confirmation page (``myapp.confirm``)
+    comes back to that page: one click from done. Anything else comes back to the page the
+    user was on. (Actions confirmed by typing a name have no such page: they come back to it.)
+    """
+    if request.method == "POST" and request.endpoint in confirm.confirmed_endpoints():
+        return htmx.redirect(sudo_url(request.path))
     return htmx.redirect(sudo_url(requested_path()))
 
 

@@ -5,14 +5,17 @@ list partial alone to a real htmx swap. Create, inline edit and delete all swap 
 partial in place (``hx-target="#contacts-list"``); validation errors come back inside it
 with 422, and a refused action (a contact deleted in another tab) with its status and message,
 so the section survives for the next swap. Inline edit is ``GET .../contacts/<id>?edit=1``:
-the list with that row as a form, so the same link works without JavaScript. A contact's own
-page (no ``?edit``) is always a full page. Views receive ``slug`` only to build URLs.
+the list with that row as a form, so the same link works without JavaScript. Delete asks
+first (``myapp.confirm``): a dialog, or without JavaScript ``GET .../<id>/delete``, its page.
+A contact's own page (no ``?edit``) is always a full page. Views receive ``slug`` only to
+build URLs.
 """
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from myapp import htmx
 from myapp.actions import respond
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.contacts import actions, data
 from myapp.contacts.forms import ContactForm
 from myapp.organizations.context import get_auth_organization_context
@@ -79,6 +82,29 @@ def update(slug, contact_id):
         render_invalid=lambda r: _render_edit(contact_id, r.form),
         render_swap=lambda r: _render_list(error=r.server_error),
     )
+
+
+@describes("contacts.delete")
+def _delete_words(contact) -> Confirmation:
+    return Confirmation(
+        title=f"Delete {contact.name}?",
+        detail=f"{contact.name} and their email, phone and notes are deleted for everyone in "
+        "the organization. This cannot be undone.",
+        button="Delete contact",
+    )
+
+
+@bp.get("/<id:contact_id>/delete")
+def confirm_delete(slug, contact_id):
+    """Ask before deleting a contact; admins only.
+
+    :raise 403: the user is a member but not an admin.
+    :raise 404: not a member, or no such contact in this organization.
+    """
+    contact = data.get_contact(contact_id)
+    if not get_auth_organization_context().membership.is_admin:
+        abort(403, "Only admins can delete contacts.")
+    return confirm_page("contacts.delete", cancel_url=url_for(".index", slug=slug), contact=contact)
 
 
 @bp.post("/<id:contact_id>/delete")

@@ -6,10 +6,11 @@ members section alone for a real htmx swap. The link's page changes nothing (mai
 open links); its buttons post. A used, revoked, expired or unknown link gets the same 404.
 """
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.invitations import actions, data
 from myapp.organizations.views import render_members_page
 from myapp.sessions import deduped_auth
@@ -52,6 +53,37 @@ def resend(slug, invitation_id):
         success_url=url_for("organizations.members", slug=slug),
         flash_message=_sent_message(result),
         render_swap=lambda r: render_members_page(error=r.server_error),
+    )
+
+
+@describes("invitations.revoke")
+def _revoke_words(invitation) -> Confirmation:
+    return Confirmation(
+        title=f"Revoke the invitation to {invitation.email}?",
+        detail="The link we emailed stops working. You can invite the address again later.",
+        button="Revoke invitation",
+    )
+
+
+@bp.get("/organizations/<slug>/invitations")
+def invitations_page(slug):
+    """Send a GET of the invite form's URL (a reload after a refused invite) to the members page."""
+    return redirect(url_for("organizations.members", slug=slug), 303)
+
+
+@bp.get("/organizations/<slug>/invitations/<id:invitation_id>/revoke")
+def confirm_revoke(slug, invitation_id):
+    """Ask before revoking a pending invitation.
+
+    :raise 403: not an admin.
+    :raise 404: not a member, or no pending invitation with this id in this organization.
+    """
+    invitations = data.list_pending_invitations()
+    invitation = next((i for i in invitations if i.id == invitation_id), None) or abort(404)
+    return confirm_page(
+        "invitations.revoke",
+        cancel_url=url_for("organizations.members", slug=slug),
+        invitation=invitation,
     )
 
 

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from myapp import htmx
 from myapp.actions import ActionResult, respond
 from myapp.auth.redirects import safe_next
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.oidc import actions, data, flow, providers
 from myapp.oidc.providers import Provider
 
@@ -139,6 +140,27 @@ def link(name: str):
     """
     _provider_or_404(name)
     return _leave_for_provider(actions.start_link(request.form, provider_name=name))
+
+
+@describes("oidc.unlink")
+def _unlink_words(provider: Provider) -> Confirmation:
+    return Confirmation(
+        title=f"Unlink {provider.label}?",
+        detail=f"You can no longer sign in with {provider.label}. You can link it again later.",
+        button="Unlink",
+    )
+
+
+@bp.get("/settings/security/connections/<name>/unlink")
+def confirm_unlink(name: str):
+    """Ask before unlinking provider ``name`` (after sudo mode).
+
+    :raise 404: no such provider.
+    """
+    provider = _provider_or_404(name)
+    return confirm_page(
+        "oidc.unlink", cancel_url=url_for("security.index"), sudo=True, provider=provider
+    )
 
 
 @bp.post("/settings/security/connections/<name>/unlink")

@@ -10,10 +10,11 @@ Views receive ``slug`` only to build URLs: the context getter reads it from the 
 itself.
 """
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, abort, request, url_for
 
 from myapp import htmx
 from myapp.actions import respond
+from myapp.confirm import Checkbox, Confirmation, confirm_page, describes
 from myapp.invitations import data as invitations_data
 from myapp.invitations.forms import InvitationForm
 from myapp.organizations import actions, data
@@ -58,6 +59,63 @@ def home(slug):
     :raise 404: the organization does not exist or the user is not a member.
     """
     return _render_home()
+
+
+@describes("organizations.leave")
+def _leave_words(organization) -> Confirmation:
+    return Confirmation(
+        title=f"Leave {organization.name}?",
+        detail=f"You lose access to {organization.name} and its contacts until an admin "
+        "invites you again.",
+        button="Leave organization",
+    )
+
+
+@describes("organizations.delete", typed=True)
+def _delete_words(organization) -> Confirmation:
+    return Confirmation(
+        title=f"Delete {organization.name}?",
+        detail="Its members, contacts and invitations are deleted at once, and every member "
+        "is told by email. This cannot be undone.",
+        button="Delete organization",
+    )
+
+
+@describes("organizations.remove_member")
+def _remove_words(member, organization, is_caller: bool) -> Confirmation:
+    if is_caller:
+        return _leave_words(organization)
+    return Confirmation(
+        title=f"Remove {member.name} from {organization.name}?",
+        detail=f"{member.name} ({member.email}) loses access to {organization.name} and its "
+        "contacts until an admin invites them again.",
+        button="Remove member",
+    )
+
+
+@describes("organizations.transfer_ownership")
+def _transfer_words(member, organization) -> Confirmation:
+    return Confirmation(
+        title=f"Make {member.name} an owner of {organization.name}?",
+        detail=f"{member.name} can then delete {organization.name} and make or remove admins. "
+        "Unless you stay an owner too, you become an admin and cannot take it back yourself.",
+        button="Make owner",
+        checkboxes=(Checkbox("stay_owner", "I stay an owner too", checked=True),),
+    )
+
+
+@bp.get("/<slug>/leave")
+def confirm_leave(slug):
+    """Ask before leaving the organization.
+
+    :raise 404: not a member.
+    """
+    ctx = get_auth_organization_context()
+    return confirm_page(
+        "organizations.leave",
+        cancel_url=url_for(".home", slug=slug),
+        organization=ctx.organization,
+    )
 
 
 @bp.post("/<slug>/leave")
@@ -130,6 +188,31 @@ def change_role(slug, membership_id):
     )
 
 
+def _member_or_404(membership_id: int):
+    """Return the members page's row ``membership_id`` (admins only), or abort with 404."""
+    member = next((m for m in data.list_members() if m.id == membership_id), None)
+    return member or abort(404)
+
+
+@bp.get("/<slug>/members/<id:membership_id>/remove")
+def confirm_remove_member(slug, membership_id):
+    """Ask before removing a member (after sudo mode).
+
+    :raise 403: not an admin.
+    :raise 404: not a member, or ``membership_id`` is not in this organization.
+    """
+    member = _member_or_404(membership_id)
+    ctx = get_auth_organization_context()
+    return confirm_page(
+        "organizations.remove_member",
+        cancel_url=url_for(".members", slug=slug),
+        sudo=True,
+        member=member,
+        organization=ctx.organization,
+        is_caller=member.id == ctx.membership.id,
+    )
+
+
 @bp.post("/<slug>/members/<id:membership_id>/remove")
 def remove_member(slug, membership_id):
     """Remove a member; an admin who removes themselves goes to their organizations.
@@ -148,6 +231,30 @@ def remove_member(slug, membership_id):
         success_url=url_for(".members", slug=slug),
         flash_message="Member removed.",
         render_swap=lambda r: render_members_page(error=r.server_error),
+    )
+
+
+@bp.get("/<slug>/members/<id:membership_id>/transfer")
+def confirm_transfer_ownership(slug, membership_id):
+    """Ask before making a member an owner (after sudo mode), offering to stay an owner too.
+
+    That box starts ticked, as on the members page: an unticked box sends nothing, so this
+    page cannot tell it from arriving after the password prompt, and keeping ownership is the
+    safe side of the choice, which the page shows again beside the button.
+
+    :raise 403: not an owner.
+    :raise 404: not a member, or ``membership_id`` is not in this organization.
+    """
+    ctx = get_auth_organization_context()
+    if not ctx.membership.is_owner:
+        abort(403, "Only owners can transfer ownership.")
+    member = _member_or_404(membership_id)
+    return confirm_page(
+        "organizations.transfer_ownership",
+        cancel_url=url_for(".members", slug=slug),
+        sudo=True,
+        member=member,
+        organization=ctx.organization,
     )
 
 

@@ -6,12 +6,13 @@ POST with a CSRF token, answered with a 303 or a page with the error. Only the o
 back as JSON, from a POST (it stages a challenge) that carries the token in ``X-CSRFToken``.
 """
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
 from myapp.auth.forms import SignInForm, SudoForm
 from myapp.auth.redirects import safe_next
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.passkeys import actions, data
 from myapp.passkeys.forms import AddPasskeyForm, PasskeyNameForm
 from myapp.two_factor.views import finish_second_step, second_step_page
@@ -80,6 +81,28 @@ def rename(public_id: str):
         success_url=url_for(".index"),
         flash_message="Passkey renamed.",
         render_invalid=lambda r: _page(rename_errors={public_id: r.form.name.errors}),
+    )
+
+
+@describes("passkeys.delete")
+def _delete_words(passkey) -> Confirmation:
+    return Confirmation(
+        title=f"Delete passkey {passkey.name}?",
+        detail="You can no longer sign in or confirm it's you with it. Remove it from the "
+        "device or password manager too.",
+        button="Delete passkey",
+    )
+
+
+@bp.get(f"{PAGE}/<public_id>/delete")
+def confirm_delete(public_id: str):
+    """Ask before deleting a passkey (after sudo mode).
+
+    :raise 404: not the user's passkey.
+    """
+    passkey = next((p for p in data.list_passkeys() if p.public_id == public_id), None)
+    return confirm_page(
+        "passkeys.delete", cancel_url=url_for(".index"), sudo=True, passkey=passkey or abort(404)
     )
 
 

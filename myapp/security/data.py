@@ -29,6 +29,11 @@ class DeviceSession:
     signed_in_with: str
 
 
+def get_session(public_id: str) -> DeviceSession | None:
+    """Return the signed-in user's live session ``public_id``, or None."""
+    return next((s for s in list_sessions() if s.public_id == public_id), None)
+
+
 def list_sessions() -> list[DeviceSession]:
     """Return the signed-in user's unexpired sessions, most recently active first."""
     ctx = get_auth_context()

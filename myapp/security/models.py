@@ -19,6 +19,7 @@ EVENT_LABELS = {
     "password_changed": "Changed password",
     "sudo_confirmed": "Confirmed password",
     "sudo_failed": "Wrong password when confirming it",
+    "sudo_code_failed": "Wrong authenticator code when confirming it's you",
     "password_change_failed": "Wrong current password when changing it",
     "sign_up": "Created account",
     "account_deleted": "Deleted account",

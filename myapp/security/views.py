@@ -1,15 +1,17 @@
 """The security settings page: signed-in devices, ending them, the password, recent activity.
 
-Every button is a real POST form that also carries ``hx-post``: with htmx the sessions list is
-swapped in place with a short confirmation; without JavaScript the same post answers with a
-303 back to the page and a flash. Ending this device's session (alone or with all the others)
-signs it out and sends it to ``/sign-in`` instead.
+Every Log out button asks first (``myapp.confirm``): with htmx a dialog, then a post whose
+answer swaps the sessions list in place with a short confirmation; without JavaScript the
+button opens the action's confirmation page, whose post answers with a 303 back to the page
+and a flash. Ending this device's session (alone or with all the others) signs it out and
+sends it to ``/sign-in`` instead.
 """
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 
 from myapp import htmx
 from myapp.actions import ActionResult, respond
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.known_devices.data import sign_in_alerts_enabled
 from myapp.security import actions, data
 from myapp.security.filters import relative_time, utc_time
@@ -68,6 +70,69 @@ def _answer_revoke(result: ActionResult, message: str | None):
 def index():
     """Show the devices, the password form and recent activity; a real swap gets the list alone."""
     return _page()
+
+
+@describes("security.revoke")
+def _revoke_words(device_session: data.DeviceSession) -> Confirmation:
+    if device_session.is_current:
+        return Confirmation(
+            title="Log out this device?",
+            detail="You will be signed out here and taken to the sign-in page.",
+            button="Log out this device",
+        )
+    return Confirmation(
+        title=f"Log out {device_session.device}?",
+        detail=f"{device_session.device} is signed out on its next request and must sign in "
+        "again to come back.",
+        button="Log out device",
+    )
+
+
+@describes("security.revoke_others")
+def _revoke_others_words() -> Confirmation:
+    return Confirmation(
+        title="Log out all other devices?",
+        detail="Every device but this one is signed out on its next request. You stay "
+        "signed in here.",
+        button="Log out other devices",
+    )
+
+
+@describes("security.revoke_all")
+def _revoke_all_words() -> Confirmation:
+    return Confirmation(
+        title="Log out all devices?",
+        detail="Every device is signed out, this one too: you will need your password to "
+        "sign in again.",
+        button="Log out all devices",
+    )
+
+
+@bp.get("/sessions/<public_id>/revoke")
+def confirm_revoke(public_id: str):
+    """Ask before ending one session; ending another device's needs sudo mode first.
+
+    :raise 404: no such session of the user's.
+    """
+    device_session = data.get_session(public_id) or abort(404)
+    return confirm_page(
+        "security.revoke",
+        cancel_url=url_for(".index"),
+        sudo=not device_session.is_current,
+        device_session=device_session,
+    )
+
+
+@bp.get("/sessions/revoke-others")
+def confirm_revoke_others():
+    """Ask before ending every other session (after sudo mode)."""
+    return confirm_page("security.revoke_others", cancel_url=url_for(".index"), sudo=True)
+
+
+@bp.get("/sessions/revoke-all")
+def confirm_revoke_all():
+    """Ask before ending every session, this device's too (after sudo mode)."""
+    return confirm_page("security.revoke_all", cancel_url=url_for(".index"), sudo=True)
 
 
 @bp.post("/sessions/<public_id>/revoke")

@@ -182,7 +182,7 @@ def confirm_sudo_with_code(parsed_input, ctx) -> None:
     check_id = throttle.count_password_check(email, client_ip(), session_id=ctx.session.id)
     if not totp.verify_totp(user_id, parsed_input["code"]):
         db.session.rollback()  # release SQLite's write lock before writing the failure
-        record_event_now(user_id, "sudo_failed")
+        record_event_now(user_id, "sudo_code_failed")
         return_validation_errors({"code": [WRONG_CODE]})
     db.session.execute(
         update(UserSession).where(UserSession.id == ctx.session.id).values(sudo_at=utcnow())

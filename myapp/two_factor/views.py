@@ -10,6 +10,7 @@ from myapp import htmx
 from myapp.actions import ActionResult, respond
 from myapp.auth.forms import SudoForm
 from myapp.auth.redirects import safe_next
+from myapp.confirm import Confirmation, confirm_page, describes
 from myapp.two_factor import actions, data, pending
 from myapp.two_factor.forms import OrganizationPolicyForm, SecondFactorForm, TotpCodeForm
 
@@ -79,6 +80,39 @@ def confirm():
     :raise 422: the code is wrong, or no setup is in progress.
     """
     return _show_codes(actions.confirm_totp(request.form))
+
+
+@describes("two_factor.regenerate_recovery_codes")
+def _regenerate_words() -> Confirmation:
+    return Confirmation(
+        title="Make new recovery codes?",
+        detail="Your current recovery codes stop working at once, used or not. The new ones "
+        "are shown once.",
+        button="Make new codes",
+    )
+
+
+@describes("two_factor.disable")
+def _disable_words() -> Confirmation:
+    return Confirmation(
+        title="Turn off two-factor authentication?",
+        detail="Sign-in will ask only for your password, and your recovery codes are deleted.",
+        button="Turn off two-factor",
+    )
+
+
+@bp.get("/settings/security/two-factor/recovery-codes")
+def confirm_regenerate_recovery_codes():
+    """Ask before replacing the recovery codes (after sudo mode)."""
+    return confirm_page(
+        "two_factor.regenerate_recovery_codes", cancel_url=url_for(".settings"), sudo=True
+    )
+
+
+@bp.get("/settings/security/two-factor/disable")
+def confirm_disable():
+    """Ask before turning the authenticator app off (after sudo mode)."""
+    return confirm_page("two_factor.disable", cancel_url=url_for(".settings"), sudo=True)
 
 
 @bp.post("/settings/security/two-factor/recovery-codes")

@@ -63,8 +63,8 @@ def test_contacts_with_htmx(browser, live_server, screenshots_dir):
         expect(rows.first).to_contain_text("Charles Babbage FRS")
         page.screenshot(path=screenshots_dir / "contacts-htmx.png", full_page=True)
 
-        page.once("dialog", lambda dialog: dialog.accept())
         rows.first.get_by_role("button", name="Delete").click()
+        page.get_by_role("dialog").get_by_role("button", name="Delete contact").click()
         expect(rows).to_have_count(0)
         expect(page.locator("#contacts-list")).to_contain_text("No contacts yet")
 
@@ -90,7 +90,8 @@ def test_contacts_without_javascript(browser, live_server):
         expect(page.locator(".flashes")).to_be_visible()
         expect(rows).to_have_count(1)
 
-        rows.first.get_by_role("button", name="Delete").click()  # no confirm without JS
+        rows.first.get_by_role("button", name="Delete").click()  # a confirmation page
+        page.get_by_role("button", name="Delete contact").click()
         expect(rows).to_have_count(0)
 
         sign_out_from_the_user_menu(page)
