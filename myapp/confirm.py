@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from flask import Flask, Response, request
 
 from myapp import htmx
+from myapp.organizations.context import get_auth_organization_context
 from myapp.sessions import get_auth_context
 
 
@@ -101,11 +102,16 @@ def confirm_page(endpoint: str, *, cancel_url: str, sudo: bool = False, **object
 
     if sudo and not in_sudo_mode(get_auth_context().session):
         return htmx.redirect(sudo_url(request.full_path.rstrip("?")))
+    shell = {}
+    if "slug" in (request.view_args or {}):
+        # Inside an organization the app shell shows it (the view has already loaded it).
+        shell["ctx"] = get_auth_organization_context()
     return htmx.render(
         "confirm.html",
         confirmation=describe(endpoint, **objects),
         action_url=request.path,
         cancel_url=cancel_url,
+        **shell,
     )
 
 

@@ -99,7 +99,8 @@ PAGES = (
         status=409,
     ),
     Page("not-found", None, SIGNED_OUT, "/no-such-page", status=404),
-    Page("method-not-allowed", None, SIGNED_OUT, "/sign-out", status=405),  # POST only
+    # No GET answers 405 any more (a POST-only URL sends a GET to its form's page): the 405
+    # page is what a PUT gets, which a browser cannot navigate to.
     # The owner ---------------------------------------------------------------------------
     Page("organizations", "organizations.index", OWNER, "/organizations"),
     Page("organization-home", "organizations.home", OWNER, "/organizations/acme/"),
@@ -142,10 +143,67 @@ PAGES = (
         status=404,
     ),
     # An admin and a member of Acme -------------------------------------------------------
+    # Destructive actions ask first: without JavaScript, on these pages (myapp/confirm.py).
+    Page(
+        "confirm-delete-contact",
+        "contacts.confirm_delete",
+        OWNER,
+        "/organizations/acme/contacts/{contact}/delete",
+    ),
+    Page(
+        "confirm-revoke-invitation",
+        "invitations.confirm_revoke",
+        OWNER,
+        "/organizations/acme/invitations/{invitation_id}/revoke",
+    ),
+    Page(
+        "invite-form-reloaded",
+        "invitations.invitations_page",
+        OWNER,
+        "/organizations/acme/invitations",
+        lands_on="/organizations/acme/members",
+    ),
+    Page(
+        "confirm-unlink-provider",
+        "oidc.confirm_unlink",
+        OWNER,
+        "/settings/security/connections/test/unlink",
+    ),
+    Page(
+        "confirm-remove-member",
+        "organizations.confirm_remove_member",
+        OWNER,
+        "/organizations/acme/members/{membership}/remove",
+    ),
+    Page(
+        "confirm-make-owner",
+        "organizations.confirm_transfer_ownership",
+        OWNER,
+        "/organizations/acme/members/{membership}/transfer",
+    ),
+    Page(
+        "confirm-log-out-device",
+        "security.confirm_revoke",
+        OWNER,
+        "/settings/security/sessions/{other_session}/revoke",
+    ),
+    Page(
+        "confirm-log-out-others",
+        "security.confirm_revoke_others",
+        OWNER,
+        "/settings/security/sessions/revoke-others",
+    ),
+    Page(
+        "confirm-log-out-all",
+        "security.confirm_revoke_all",
+        OWNER,
+        "/settings/security/sessions/revoke-all",
+    ),
     Page("members-as-admin", "organizations.members", ADMIN, "/organizations/acme/members"),
     Page("invitation-for-someone-else", "invitations.show", ADMIN, "/invitations/{invitation}"),
     Page("organization-home-as-member", "organizations.home", MEMBER, "/organizations/acme/"),
     Page("contacts-as-member", "contacts.index", MEMBER, "/organizations/acme/contacts"),
+    Page("confirm-leave", "organizations.confirm_leave", MEMBER, "/organizations/acme/leave"),
     Page("organizations-as-member", "organizations.index", MEMBER, "/organizations"),
     Page("account-unverified", "accounts.account", MEMBER, "/settings/account"),
     Page("two-factor-off", "two_factor.settings", MEMBER, "/settings/security/two-factor"),
@@ -161,6 +219,24 @@ PAGES = (
     Page("passkeys", "passkeys.index", TWO_FACTOR, "/settings/security/passkeys"),
     Page("security-two-factor-on", "security.index", TWO_FACTOR, "/settings/security"),
     Page("sudo-second-factors", "auth.sudo", TWO_FACTOR, "/sudo?next=/settings/security"),
+    Page(
+        "confirm-delete-passkey",
+        "passkeys.confirm_delete",
+        TWO_FACTOR,
+        "/settings/security/passkeys/{passkey}/delete",
+    ),
+    Page(
+        "confirm-two-factor-off",
+        "two_factor.confirm_disable",
+        TWO_FACTOR,
+        "/settings/security/two-factor/disable",
+    ),
+    Page(
+        "confirm-new-recovery-codes",
+        "two_factor.confirm_regenerate_recovery_codes",
+        TWO_FACTOR,
+        "/settings/security/two-factor/recovery-codes",
+    ),
     Page("organizations-none", "organizations.index", INVITEE, "/organizations"),
     Page("invitation-for-you", "invitations.show", INVITEE, "/invitations/{invitation}"),
 )

@@ -19,10 +19,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from myapp.accounts import emails
 from myapp.extensions import db
 from myapp.organizations.models import ROLE_ADMIN
+from myapp.passkeys.models import Passkey
 from myapp.tokens import issue_token
 from tests import factories
 from tests.every_page import (
@@ -38,7 +40,7 @@ from tests.every_page import (
 )
 from tests.oidc_support import through_provider
 from tests.org_factories import add_member, make_contact, make_invitation, make_organization
-from tests.support import Browser
+from tests.support import CHROME_MACOS, Browser
 from tests.two_factor_factories import enable_totp
 from tests.webauthn_authenticator import SoftAuthenticator
 
@@ -146,7 +148,7 @@ def seed_world(app) -> World:
     acme = make_organization(app, owner, name="Acme", slug="acme")
     globex = make_organization(app, two_factor, name="Globex Corporation", slug="globex")
     add_member(app, acme, admin, role=ROLE_ADMIN)
-    add_member(app, acme, member)
+    membership = add_member(app, acme, member)
     add_member(app, globex, owner)
     contact = make_contact(
         app,
@@ -157,12 +159,14 @@ def seed_world(app) -> World:
         notes="Met at the Royal Society. Prefers letters to telegrams.",
     )
     make_contact(app, acme, name="Émilie du Châtelet", email="emilie@example.org")
-    _, invitation = make_invitation(app, acme, owner, email=invitee.email)
+    pending, invitation = make_invitation(app, acme, owner, email=invitee.email)
     make_invitation(app, acme, owner, email="someone.with.a.long.address@example.net", role="admin")
     factories.make_identity(app, owner)  # the security page lists it; sudo offers it
 
     browsers = {role: Browser(app) for role in (OWNER, ADMIN, MEMBER, TWO_FACTOR, INVITEE)}
     owner_session = browsers[OWNER].sign_in_as(owner)
+    # A second device of the owner's, for "log out this device?" and "all others?".
+    other_session = Browser(app).sign_in_as(owner, user_agent=CHROME_MACOS)
     for role, user in ((ADMIN, admin), (MEMBER, member), (INVITEE, invitee)):
         browsers[role].sign_in_as(user)
     # The owner has started the authenticator app's setup: the page shows the QR code.
@@ -195,9 +199,18 @@ def seed_world(app) -> World:
         **links,
         "contact": str(contact.id),
         "invitation": invitation,
+        "invitation_id": str(pending.id),
+        "membership": str(membership.id),
+        "other_session": other_session.public_id,
+        "passkey": passkey_public_id(app, two_factor),
         "report": factories.make_sign_in_report(app, owner_session),
     }
     return World(values=values, browsers=browsers)
+
+
+def passkey_public_id(app, user) -> str:
+    with app.app_context():
+        return db.session.scalar(select(Passkey.public_id).where(Passkey.user_id == user.id))
 
 
 def back_from_provider(app, email: str) -> tuple[Browser, str]:
