@@ -104,8 +104,10 @@ def confirm_page(endpoint: str, *, cancel_url: str, sudo: bool = False, **object
         return htmx.redirect(sudo_url(request.full_path.rstrip("?")))
     shell = {}
     if "slug" in (request.view_args or {}):
-        # Inside an organization the app shell shows it (the view has already loaded it).
-        shell["ctx"] = get_auth_organization_context()
+        # Inside an organization the app shell shows it. The view has already loaded the
+        # context and decided who may see this page (a member locked out by the two-factor
+        # rule may still leave), so this reads the cached context without the rule.
+        shell["ctx"] = get_auth_organization_context(second_factor_optional=True)
     return htmx.render(
         "confirm.html",
         confirmation=describe(endpoint, **objects),

@@ -28,12 +28,12 @@ def render_error(
     message: str,
     headers=None,
     link: tuple[str, str] | None = None,
-    action: tuple[str, str] | None = None,
+    other_link: tuple[str, str] | None = None,
 ):
     """Return an error response in the shape this request expects.
 
-    ``link`` (url, text) adds the way out to the page and to the htmx partial; ``action``
-    (url, button text) a second way out that POSTs (with the CSRF token) to ``url``.
+    ``link`` (url, text) adds the way out to the page and to the htmx partial;
+    ``other_link`` a second one.
     """
     if request.path.startswith("/api/"):
         response = jsonify(error=message)
@@ -46,7 +46,7 @@ def render_error(
             status_code=status,
             message=message,
             link=link,
-            action=action,
+            other_link=other_link,
         )
     for name, value in headers or ():
         if name.lower() != "content-type":

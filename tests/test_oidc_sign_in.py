@@ -183,7 +183,7 @@ def test_the_security_page_names_the_provider_and_the_second_factor(app, client)
     client.get(through_provider(client, "ada@example.org"))
     assert client.post("/sign-in/two-factor", {"code": code(secret)}).status_code == 303
     html = client.get("/settings/security").get_data(as_text=True)
-    assert f'<td class="auth-method">{LABEL} and authenticator app</td>' in html
+    assert f'data-label="Signed in with">{LABEL} and authenticator app</td>' in html
 
 
 def test_next_is_honoured_and_checked(client, other_client):

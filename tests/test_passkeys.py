@@ -201,7 +201,7 @@ def test_a_passkey_is_a_second_factor_after_the_password(app, registered, user):
         methods = db.session.scalars(select(UserSession.auth_method)).all()
     assert sorted(methods) == ["password", "password+passkey"]
     page = browser.get("/settings/security").text
-    assert '<td class="auth-method">Password and passkey</td>' in page
+    assert 'data-label="Signed in with">Password and passkey</td>' in page
 
 
 def test_second_factor_options_need_a_pending_sign_in(app, client):

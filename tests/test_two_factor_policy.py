@@ -108,8 +108,10 @@ def test_actions_are_refused_and_change_nothing(app, cast):
 def test_a_member_without_a_second_factor_can_still_leave(app, cast, htmx):
     require_two_factor(app, cast)
     refusal = cast.member_browser.get("/organizations/acme/contacts")
-    assert 'action="/organizations/acme/leave"' in refusal.text
-    assert "Leave Acme" in refusal.text
+    assert '<a class="button" href="/organizations/acme/leave">Leave Acme</a>' in refusal.text
+    confirmation = cast.member_browser.get("/organizations/acme/leave")
+    assert confirmation.status_code == 200
+    assert "Leave Acme?" in confirmation.text
 
     response = cast.member_browser.post(
         "/organizations/acme/leave", {}, htmx=htmx, current="/organizations/acme/contacts"

@@ -108,9 +108,12 @@ def _transfer_words(member, organization) -> Confirmation:
 def confirm_leave(slug):
     """Ask before leaving the organization.
 
+    A member the organization's two-factor rule locks out may open it: its refusal page
+    links here, since leaving is the one action the rule lets through.
+
     :raise 404: not a member.
     """
-    ctx = get_auth_organization_context()
+    ctx = get_auth_organization_context(second_factor_optional=True)
     return confirm_page(
         "organizations.leave",
         cancel_url=url_for(".home", slug=slug),

@@ -23,8 +23,9 @@ def refuse_without_second_factor(organization) -> None:
             403,
             SECOND_FACTOR_REQUIRED.format(name=organization.name),
             link=(url_for("two_factor.settings"), "Set up two-factor authentication"),
-            action=(
-                url_for("organizations.leave", slug=organization.slug),
+            # The confirmation page of leaving, which this rule lets through.
+            other_link=(
+                url_for("organizations.confirm_leave", slug=organization.slug),
                 f"Leave {organization.name}",
             ),
         )
