@@ -139,10 +139,11 @@ def test_deleting_a_contact_focuses_the_next_row_then_the_heading(app, page, liv
     alan = org_factories.make_contact(app, cast.acme, name="Alan Turing")
     sign_in(page, live_server, cast.owner.email)
     page.goto(f"{live_server}{CONTACTS}")
-    page.on("dialog", lambda dialog: dialog.accept())
     announcer = page.locator("#announcer")
+    dialog = page.get_by_role("dialog")
 
     page.locator(f"#contact-{ada.id}").get_by_role("button", name="Delete").click()
+    dialog.get_by_role("button", name="Delete contact").click()
 
     expect(page.locator(f"#contact-{ada.id}")).to_have_count(0)
     expect(
@@ -151,6 +152,7 @@ def test_deleting_a_contact_focuses_the_next_row_then_the_heading(app, page, liv
     expect(announcer).to_have_text("Contact deleted.")
 
     page.locator(f"#contact-{alan.id}").get_by_role("button", name="Delete").click()
+    dialog.get_by_role("button", name="Delete contact").click()
 
     expect(page.locator("#contacts-list")).to_contain_text("No contacts yet")
     expect(page.get_by_role("heading", name="Contacts", level=1)).to_be_focused()
