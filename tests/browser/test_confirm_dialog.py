@@ -6,9 +6,10 @@ import re
 import pytest
 
 from tests import factories, org_factories
+from tests.browser.pages import ONCE_ON_SQLITE, sign_in
 from tests.support import watch_console
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONCE_ON_SQLITE]
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright not installed: `pip install -r requirements-dev.txt`"
@@ -26,14 +27,6 @@ def acme(app):
     return organization
 
 
-def sign_in(page, base: str) -> None:
-    page.goto(f"{base}/sign-in?next={CONTACTS}")
-    page.get_by_label("Email").fill("ada@example.com")
-    page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(f"{base}{CONTACTS}")
-
-
 def test_the_dialog_cancels_with_escape_and_confirms_with_its_danger_button(
     app, browser, live_server, acme, screenshots_dir
 ):
@@ -41,7 +34,7 @@ def test_the_dialog_cancels_with_escape_and_confirms_with_its_danger_button(
     try:
         page = context.new_page()
         console = watch_console(page)
-        sign_in(page, live_server)
+        sign_in(page, live_server, "ada@example.com", next_path=CONTACTS)
         rows = page.locator("#contacts-list tbody tr")
         delete = rows.first.get_by_role("button", name="Delete")
         dialog = page.get_by_role("dialog")
@@ -74,7 +67,7 @@ def test_without_javascript_the_button_opens_the_confirmation_page(
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
-        sign_in(page, live_server)
+        sign_in(page, live_server, "ada@example.com", next_path=CONTACTS)
 
         page.locator("#contacts-list tbody tr").first.get_by_role("button", name="Delete").click()
         expect(page).to_have_url(re.compile(rf"{live_server}{CONTACTS}/\d+/delete\??$"))
@@ -98,7 +91,7 @@ def test_log_out_all_devices_and_deleting_an_organization_ask_in_the_dialog(
     try:
         page = context.new_page()
         console = watch_console(page)
-        sign_in(page, live_server)
+        sign_in(page, live_server, "ada@example.com", next_path=CONTACTS)
         dialog = page.get_by_role("dialog")
 
         # One click no longer signs every device out: the dialog asks, Cancel keeps them.

@@ -10,7 +10,6 @@ with its production headers untouched. The one test visits everything and then f
 a table of every problem, so one run shows the whole state of the app.
 """
 
-import os
 import shutil
 import time
 from collections import defaultdict
@@ -27,6 +26,7 @@ from myapp.organizations.models import ROLE_ADMIN
 from myapp.passkeys.models import Passkey
 from myapp.tokens import issue_token
 from tests import factories
+from tests.browser.pages import ONCE_ON_SQLITE
 from tests.every_page import (
     ADMIN,
     INVITEE,
@@ -47,10 +47,7 @@ from tests.webauthn_authenticator import SoftAuthenticator
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.oidc,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="the page scan runs once in CI, on SQLite: the database does not change the pages",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 PlaywrightTimeoutError = pytest.importorskip(

@@ -9,10 +9,11 @@ the page's one live region (#announcer) says what a plain post would have flashe
 import pytest
 
 from myapp.htmx import FIX_ERRORS
-from tests import factories, org_factories
+from tests import org_factories
+from tests.browser.pages import ONCE_ON_SQLITE, sign_in
 from tests.support import watch_console
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONCE_ON_SQLITE]
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright not installed: `pip install -r requirements-dev.txt`"
@@ -29,14 +30,6 @@ def page(browser, live_server):
     yield page
     context.close()
     assert [m for m in console if "CSP violation" in m or "page error" in m] == []
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(f"{base}/organizations")
 
 
 def focused_row_id(page) -> str | None:

@@ -6,19 +6,15 @@ page breaks the Content-Security-Policy.
 The database does not change what a browser sees, so this runs once, on SQLite.
 """
 
-import os
-
 import pytest
 
 from tests import factories, org_factories
+from tests.browser.pages import ONCE_ON_SQLITE
 from tests.support import watch_console
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="browser flows run once in CI, on SQLite: the database does not change them",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(

@@ -5,20 +5,17 @@ without sideways scrolling, and the dark colour scheme changes the page.
 The database does not change what a browser sees, so this runs once, on SQLite.
 """
 
-import os
 import re
 
 import pytest
 
 from tests import factories, org_factories
+from tests.browser.pages import ONCE_ON_SQLITE, sign_in
 from tests.support import Browser
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="browser tests run once, on SQLite: the database does not change the layout",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(
@@ -44,14 +41,6 @@ def furnished(app):
     org_factories.make_invitation(app, acme, owner, email=LONG_EMAIL.replace("bart", "nia"))
     Browser(app).sign_in_as(owner)
     return owner
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(f"{base}/organizations")
 
 
 PAGES = {

@@ -5,22 +5,19 @@ The app and a provider of its own run on ``localhost``; every request to any oth
 refused, so the provider's login page (which asks for a web font) cannot reach the internet.
 """
 
-import os
 import socket
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.pages import ONCE_ON_SQLITE
 from tests.oidc_support import LABEL, NAME, start_provider
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.oidc,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="the browser and the provider do not depend on the database: run once, on SQLite",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(

@@ -6,21 +6,18 @@ WebAuthn refuses IP-address origins, so the app is served on ``localhost`` here,
 ``PUBLIC_URL`` (and so the relying-party id and expected origin) to match.
 """
 
-import os
 import threading
 
 import pytest
 from werkzeug.serving import make_server
 
 from tests import factories
+from tests.browser.pages import ONCE_ON_SQLITE
 from tests.support import sign_out_from_the_user_menu, watch_console
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="browser tests run once, on SQLite: the database makes no difference to WebAuthn",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(

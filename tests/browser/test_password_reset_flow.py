@@ -4,18 +4,14 @@ Runs once per CI run, on SQLite: the database does not change what the browser d
 flow's database behaviour is covered on both engines by tests/test_accounts_password_reset.py.
 """
 
-import os
-
 import pytest
 
 from tests import factories
+from tests.browser.pages import ONCE_ON_SQLITE
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="browser flows run once, on SQLite; the database makes no difference to them",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(

@@ -4,22 +4,15 @@ and the confirm-password page remembers where to go back; with and without JavaS
 import pytest
 
 from tests import factories
+from tests.browser.pages import ONCE_ON_SQLITE, sign_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONCE_ON_SQLITE]
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="Playwright not installed: `pip install -r requirements-dev.txt`"
 ).expect
 
 SECURITY = "/settings/security"
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in?next={SECURITY}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(f"{base}{SECURITY}")
 
 
 def reload(page, javascript: bool):
@@ -36,7 +29,7 @@ def test_reloading_after_failed_forms(browser, live_server, user, javascript):
     context = browser.new_context(java_script_enabled=javascript)
     try:
         page = context.new_page()
-        sign_in(page, live_server, user.email)
+        sign_in(page, live_server, user.email, next_path=SECURITY)
 
         form = page.locator("form.password-form")
         form.get_by_label("Current password").fill("not my password")

@@ -8,22 +8,18 @@ The database does not change what the browser does, and these tests wait on real
 they run once, on SQLite (CI runs the suite on both).
 """
 
-import os
-
 import pytest
 
 from myapp.auth.views import SESSION_ENDED
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
+from tests.browser.pages import ONCE_ON_SQLITE, sign_in
 from tests.support import sign_out_from_the_user_menu
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(
-        os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-        reason="browser tests run once, on SQLite: the database does not change the browser",
-    ),
+    ONCE_ON_SQLITE,
 ]
 
 expect = pytest.importorskip(
@@ -46,14 +42,6 @@ window.setTestHidden = (hidden) => {
   document.dispatchEvent(new Event("visibilitychange"));
 };
 """
-
-
-def sign_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password", exact=True).fill(factories.DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    expect(page).to_have_url(f"{base}/organizations")
 
 
 def watch_csp(page) -> list[str]:
