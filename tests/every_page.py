@@ -206,6 +206,13 @@ PAGES = (
     Page("confirm-leave", "organizations.confirm_leave", MEMBER, "/organizations/acme/leave"),
     Page("organizations-as-member", "organizations.index", MEMBER, "/organizations"),
     Page("account-unverified", "accounts.account", MEMBER, "/settings/account"),
+    Page(
+        "resend-verification-reloaded",
+        "accounts.resend_verification_page",
+        MEMBER,
+        "/verify-email/resend",
+        lands_on="/settings/account",
+    ),
     Page("two-factor-off", "two_factor.settings", MEMBER, "/settings/security/two-factor"),
     Page(
         "organization-settings-forbidden",

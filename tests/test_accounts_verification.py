@@ -151,6 +151,13 @@ def test_send_again_mails_a_new_working_link(app, signed_in, user, mailbox, htmx
     assert user_row(app, user.id).email_verified_at is not None
 
 
+def test_reloading_the_resend_url_goes_to_the_account_page_and_sends_nothing(signed_in, mailbox):
+    response = signed_in.get("/verify-email/resend")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/settings/account"
+    assert mailbox.messages == []
+
+
 def age_resends(app, age: timedelta) -> None:
     with app.app_context():
         db.session.execute(update(AuthAttempt).values(created_at=utcnow() - age))

@@ -5,7 +5,7 @@ button posts the change. A used, expired or unknown link gets a 404 page that of
 one, whatever the reason, so the page tells an attacker nothing about the token.
 """
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, redirect, request, url_for
 
 from myapp import htmx
 from myapp.accounts import actions, data, emails
@@ -53,6 +53,16 @@ def verify_email(token: str):
     if email is None:
         return _link_invalid(emails.VERIFY_EMAIL)
     return htmx.render("accounts/verify_email.html", email=email, token=token)
+
+
+@bp.get("/verify-email/resend")
+def resend_verification_page():
+    """Send a GET of the resend button's URL (a reload after resending) to the account page.
+
+    Without this route the URL would match the mailed link's ``/verify-email/<token>`` and
+    answer "link not valid".
+    """
+    return redirect(url_for(".account"), 303)
 
 
 @bp.post("/verify-email/resend")

@@ -90,7 +90,7 @@ def test_adding_a_contact_focuses_the_error_then_the_new_row(
     page.keyboard.press("Enter")
 
     row = page.locator("#contacts-list tbody tr", has_text="Grace Hopper")
-    expect(row.get_by_role("link", name="Grace Hopper")).to_be_focused()
+    expect(row.get_by_role("link", name="Grace Hopper", exact=True)).to_be_focused()
     expect(announcer).to_have_text("Contact added.")
     assert focused_row_id(page) == row.get_attribute("id")
     page.screenshot(path=screenshots_dir / "contacts-added-announced.png", full_page=True)
@@ -140,7 +140,7 @@ def test_deleting_a_contact_focuses_the_next_row_then_the_heading(app, page, liv
 
     expect(page.locator(f"#contact-{ada.id}")).to_have_count(0)
     expect(
-        page.locator(f"#contact-{alan.id}").get_by_role("link", name="Alan Turing")
+        page.locator(f"#contact-{alan.id}").get_by_role("link", name="Alan Turing", exact=True)
     ).to_be_focused()
     expect(announcer).to_have_text("Contact deleted.")
 
