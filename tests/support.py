@@ -179,6 +179,47 @@ def post_at_once(posts) -> list[int]:
     return sorted(statuses)
 
 
+class Rendezvous:
+    """Send ``count`` requests in parallel and hold each at one point until all are there.
+
+    Call ``hold()`` from code the requests run (a patched function): each waits there until
+    every request has reached it or finished without reaching it, so all have passed what
+    comes before before any goes on. That is how parallel requests slip past a check that
+    reads before it writes.
+    """
+
+    def __init__(self, count: int):
+        self.count = count
+        self._changed = threading.Condition()
+        self._arrived = 0
+        self._finished = 0
+
+    def hold(self) -> None:
+        with self._changed:
+            self._arrived += 1
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: self._arrived + self._finished >= self.count, 30)
+
+    def run(self, send) -> list[int]:
+        """Call ``send()`` in ``count`` threads at once; return the status codes."""
+        statuses: list[int] = []
+
+        def one() -> None:
+            try:
+                statuses.append(send().status_code)
+            finally:
+                with self._changed:
+                    self._finished += 1
+                    self._changed.notify_all()
+
+        threads = [threading.Thread(target=one) for _ in range(self.count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return statuses
+
+
 def is_members_partial(response) -> bool:
     """Return whether ``response`` is the members section alone, as a real swap gets it."""
     body = response.get_data(as_text=True).lstrip()

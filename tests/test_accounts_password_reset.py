@@ -15,7 +15,7 @@ from myapp.sessions.models import UserSession
 from tests import factories
 from tests.accounts_support import event_kinds, expire_links, token_count, user_row
 from tests.mail_support import join_background_work, wait_until
-from tests.support import PUBLIC_URL, Browser
+from tests.support import PUBLIC_URL, Browser, Rendezvous
 
 NEW_PASSWORD = "a brand new passphrase"
 CSRF_TOKEN = re.compile(r"[\w.-]{40,}")
@@ -175,37 +175,19 @@ def test_parallel_requests_never_get_past_the_limit(app, mailbox, user, monkeypa
     Every request is held after reading the count until all have read it (or been refused),
     which is how parallel requests slipped past a limit that was read before it was counted.
     """
-    requests = 8
-    arrived = threading.Condition()
-    reading, finished = [0], [0]
+    requests = Rendezvous(8)
     real_window_state = throttle._window_state
 
     def held_window_state(*args):
         state = real_window_state(*args)
-        with arrived:
-            reading[0] += 1
-            arrived.notify_all()
-            arrived.wait_for(lambda: reading[0] + finished[0] >= requests, timeout=30)
+        requests.hold()
         return state
 
     monkeypatch.setattr(throttle, "_window_state", held_window_state)
-    statuses = []
 
-    def request_link():
-        try:
-            statuses.append(ask(Browser(app), user.email).status_code)
-        finally:
-            with arrived:
-                finished[0] += 1
-                arrived.notify_all()
+    statuses = requests.run(lambda: ask(Browser(app), user.email))
 
-    threads = [threading.Thread(target=request_link) for _ in range(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert len(statuses) == requests
+    assert len(statuses) == requests.count
     assert set(statuses) <= {303, 429}
     assert statuses.count(303) <= 3
     join_background_work()

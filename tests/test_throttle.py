@@ -1,7 +1,5 @@
 """Brute-force throttling, with its state in the database so it holds across workers."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -11,7 +9,7 @@ from myapp.auth.models import AuthAttempt
 from myapp.extensions import db
 from myapp.sessions.models import UserSession
 from tests import factories
-from tests.support import Browser
+from tests.support import Browser, Rendezvous
 
 WRONG = "wrong password!"
 
@@ -140,33 +138,16 @@ def test_parallel_guesses_never_get_past_the_limit(app, user, monkeypatch):
     through depends on how the requests interleave (none, if all are counted before any
     reads the count), never more than the limit.
     """
-    arrived = threading.Condition()
-    waiting, finished = [0], [0]
+    guesses = Rendezvous(GUESSERS)
     real_check = actions.check_password
 
     def held_check(password_hash, password):
-        with arrived:
-            waiting[0] += 1
-            arrived.notify_all()
-            arrived.wait_for(lambda: waiting[0] + finished[0] == GUESSERS, timeout=30)
+        guesses.hold()
         return real_check(password_hash, password)
 
     monkeypatch.setattr(actions, "check_password", held_check)
-    statuses = []
 
-    def guess():
-        try:
-            statuses.append(Browser(app).sign_in(user.email, password=WRONG).status_code)
-        finally:
-            with arrived:
-                finished[0] += 1
-                arrived.notify_all()
-
-    threads = [threading.Thread(target=guess) for _ in range(GUESSERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = guesses.run(lambda: Browser(app).sign_in(user.email, password=WRONG))
 
     assert len(statuses) == GUESSERS
     assert set(statuses) <= {422, 429}
