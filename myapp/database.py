@@ -1,5 +1,6 @@
 """Column types and engine settings that every feature's models share, and database faults."""
 
+import os
 import select
 from datetime import UTC, datetime
 
@@ -124,28 +125,49 @@ def _raise_unavailable(context):
     return None
 
 
+@event.listens_for(Pool, "connect")
+def _remember_process(dbapi_connection, connection_record):
+    connection_record.info["pid"] = os.getpid()
+
+
 @event.listens_for(Pool, "checkout")
 def _replace_dropped_connection(dbapi_connection, connection_record, connection_proxy):
-    """Refuse a pooled PostgreSQL connection whose server has hung up; the pool makes a new one.
+    """Refuse a pooled connection that is not this process's to use; the pool makes a new one.
 
-    When PostgreSQL (or PgBouncer) restarts, it closes every client socket. An idle connection
-    in the pool does not notice until it is used, so the next request would fail. Instead of
-    ``pool_pre_ping`` (a SELECT round trip on every checkout, i.e. on every request), look at
-    the socket: an idle connection's socket has nothing to read unless the server has closed it
-    or sent its goodbye. One non-blocking ``poll`` is one system call, not a round trip: 12 µs
-    against 1.2 ms for the pre-ping's SELECT, both measured on the busy 2-core VM of issue 15.
-    A server that vanished without closing its sockets (a host that lost power) is not seen
-    here; that request gets a 503 and the pool is replaced for the next one.
+    - **Its server hung up.** When PostgreSQL (or PgBouncer) restarts, it closes every client
+      socket. An idle connection in the pool does not notice until it is used, so the next
+      request would fail. Instead of ``pool_pre_ping`` (a SELECT round trip on every checkout,
+      i.e. on every request), look at the socket (``server_hung_up``).
+    - **A parent process made it.** After a fork (gunicorn's ``--preload``, a test), parent
+      and child would share its socket and interleave their statements. The child forgets it
+      without closing it, as SQLAlchemy's pooling guide recommends, and makes its own.
+    """
+    if connection_record.info.get("pid") != os.getpid():
+        connection_record.dbapi_connection = connection_proxy.dbapi_connection = None
+        raise DisconnectionError("connection made by another process")
+    if server_hung_up(dbapi_connection):
+        raise DisconnectionError("server closed the connection")
+
+
+def server_hung_up(dbapi_connection, poller=None) -> bool:
+    """Return whether an idle PostgreSQL connection's server has closed it or said goodbye.
+
+    An idle connection's socket has nothing to read unless the server has closed it or sent
+    its goodbye, so one non-blocking ``poll`` tells, a system call rather than a round trip:
+    12 µs against 1.2 ms for a pre-ping's SELECT, both measured on the busy 2-core VM of issue
+    15. A server that vanished without closing its sockets (a host that lost power) is not seen
+    here; that request gets a 503 and the connection is replaced for the next one. SQLite
+    connections (no server) never hang up. ``poller``: one already registered on the socket.
     """
     pgconn = getattr(dbapi_connection, "pgconn", None)
     if pgconn is None:
-        return  # not psycopg: SQLite has no server to lose
+        return False
     if dbapi_connection.closed or dbapi_connection.broken:
-        raise DisconnectionError("connection closed")
-    poller = select.poll()
-    poller.register(pgconn.socket, select.POLLIN)
-    if poller.poll(0):
-        raise DisconnectionError("server closed the connection")
+        return True
+    if poller is None:
+        poller = select.poll()
+        poller.register(pgconn.socket, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def engine_options(config) -> dict:
