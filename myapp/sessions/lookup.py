@@ -5,10 +5,12 @@ joined to its user with a single Core statement and returns plain frozen objects
 instances: no identity map, no lazy loads, nothing to expire. It writes only when it has to:
 to delete an expired row, or to slide the expiry at most once per ``SESSION_UPDATE_AGE``.
 
-The read runs on a pooled connection of its own rather than through ``db.session``: an ORM
+The read runs on a driver connection of its own rather than through ``db.session``: an ORM
 session per request, and on PostgreSQL the BEGIN and ROLLBACK around a lone SELECT, cost more
-than the lookup itself (``python -m bench`` measures it). Once the request has begun its own
-transaction, the read joins it instead, so a request sees the sessions it has just revoked.
+than the lookup itself (``python -m bench`` measures it). On PostgreSQL that connection is kept
+open by the process (``connection.py``); on SQLite it comes from the pool. Once the request has
+begun its own transaction, the read joins it instead, so a request sees the sessions it has just
+revoked.
 """
 
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from sqlalchemy import bindparam, delete, select, update
 from myapp.auth.models import User
 from myapp.database import DatabaseUnavailable, is_unavailable, utcnow
 from myapp.extensions import db
+from myapp.sessions import connection as lookup_connection
 from myapp.sessions import cookies
 from myapp.sessions.models import UserSession
 from myapp.sessions.tokens import hash_token, is_well_formed
@@ -202,13 +205,13 @@ def _driver_statement(dialect) -> tuple[str, bool]:
 
 
 def _find_on_driver(engine, token_hash: str) -> _Row | None:
-    """Run the lookup on a pooled driver connection, skipping SQLAlchemy's execution layer.
+    """Run the lookup on a driver connection, skipping SQLAlchemy's execution layer.
 
     SQLAlchemy's Connection and result objects cost more CPU than the indexed SELECT itself
     (bench/README.md has the figures), and this runs on every authenticated request. The
-    statement is still compiled by SQLAlchemy from ``_LOOKUP``, the connection still comes
-    from the engine's pool, and the engine's cursor events still fire, so statement
-    counters and tracers attached to the engine see it (with no Connection object).
+    statement is still compiled by SQLAlchemy from ``_LOOKUP``, the engine still makes the
+    connection, and the engine's cursor events still fire, so statement counters and
+    tracers attached to the engine see it (with no Connection object).
     """
     try:
         raw = _fetch_on_driver(engine, token_hash)
@@ -226,25 +229,32 @@ def _find_on_driver(engine, token_hash: str) -> _Row | None:
 
 
 def _fetch_on_driver(engine, token_hash: str) -> tuple | None:
-    """Run the compiled lookup on a pooled driver cursor and return the raw row."""
+    """Run the compiled lookup on a driver connection and return the raw row.
+
+    On PostgreSQL that is the process's kept connection, in autocommit (``connection.py``
+    says why), or a pooled one while another thread uses it. No transaction for one SELECT
+    saves the BEGIN and ROLLBACK round trips; pysqlite begins only before writes, so SQLite
+    needs no such setting and uses the pool.
+    """
     sql, positional = _driver_statement(engine.dialect)
     parameters = (token_hash,) if positional else {"token_hash": token_hash}
     postgres = engine.dialect.name == "postgresql"
-    events = engine.dispatch
+    if postgres:
+        kept = lookup_connection.for_engine(engine)
+        connection = kept.take(engine)
+        if connection is not None:
+            failed = True
+            try:
+                raw = _execute(engine, connection, sql, parameters)
+                failed = False
+            finally:
+                kept.give_back(failed=failed)
+            return raw
     pooled = engine.raw_connection()
     try:
         if postgres:
-            # No transaction for one SELECT: saves the BEGIN and ROLLBACK round trips.
-            # (pysqlite begins only before writes, so SQLite needs no such setting.)
             pooled.driver_connection.autocommit = True
-        cursor = pooled.cursor()
-        if events.before_cursor_execute:
-            events.before_cursor_execute(None, cursor, sql, parameters, None, False)
-        cursor.execute(sql, parameters)
-        raw = cursor.fetchone()
-        if events.after_cursor_execute:
-            events.after_cursor_execute(None, cursor, sql, parameters, None, False)
-        cursor.close()
+        raw = _execute(engine, pooled, sql, parameters)
         if postgres:
             pooled.driver_connection.autocommit = False
     except BaseException:
@@ -253,6 +263,20 @@ def _fetch_on_driver(engine, token_hash: str) -> tuple | None:
         raise
     finally:
         pooled.close()
+    return raw
+
+
+def _execute(engine, connection, sql: str, parameters) -> tuple | None:
+    """Execute on ``connection``'s cursor, firing the engine's cursor events around it."""
+    events = engine.dispatch
+    cursor = connection.cursor()
+    if events.before_cursor_execute:
+        events.before_cursor_execute(None, cursor, sql, parameters, None, False)
+    cursor.execute(sql, parameters)
+    raw = cursor.fetchone()
+    if events.after_cursor_execute:
+        events.after_cursor_execute(None, cursor, sql, parameters, None, False)
+    cursor.close()
     return raw
 
 
