@@ -3,13 +3,13 @@
 import logging
 import os
 
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from myapp import create_app
 from myapp.extensions import db
+from myapp.migrate import upgrade
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 #: The PostgreSQL database the benchmark drops and recreates; never the test database.
@@ -105,8 +105,8 @@ def migrate(url: str) -> None:
     # Alembic's logging config turns INFO on; the benchmark's output is its own table.
     logging.disable(logging.INFO)
     try:
+        upgrade(app)
         with app.app_context():
-            upgrade()
             db.engine.dispose()
     finally:
         logging.disable(logging.NOTSET)

@@ -6,9 +6,9 @@ import secrets
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from myapp import config, database, errors, headers, inputs, mail, request_log
+from myapp import config, database, errors, headers, inputs, mail, migrate, request_log
 from myapp.database import RowIdConverter
-from myapp.extensions import csrf, db, migrate
+from myapp.extensions import csrf, db
 from myapp.flask_cookie import LazyCookieSessionInterface
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -101,7 +101,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     # Registered after Flask-SQLAlchemy's teardown, so it runs first (teardowns run in reverse).
     app.teardown_appcontext(lambda _error: database.discard_session())
-    migrate.init_app(app, db, directory=os.path.join(_ROOT, "migrations"))
+    migrate.init_app(app)
     # Before CSRFProtect's hook, which is the first to parse the form.
     app.before_request(inputs.reject_undecodable_form)
     csrf.init_app(app)

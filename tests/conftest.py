@@ -8,11 +8,11 @@ empty tables, so the same tests prove the same behaviour on both engines.
 import os
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 
 from myapp import create_app
 from myapp.extensions import db
+from myapp.migrate import upgrade
 from tests import factories, org_factories
 from tests.mail_support import SMTPServer, free_port, join_background_work
 from tests.oidc_support import PROVIDER_NAMES, callback_url, start_provider
@@ -43,8 +43,8 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def _schema(database_url):
     app = create_app(base_settings(database_url))
+    upgrade(app)
     with app.app_context():
-        upgrade()
         db.engine.dispose()
 
 

@@ -10,13 +10,13 @@ import shutil
 import tempfile
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import event
 
 from deploy.stack import PostgresCluster
 from myapp import create_app
 from myapp.database import RETRY_AFTER_SECONDS
 from myapp.extensions import db
+from myapp.migrate import upgrade
 from tests import factories, org_factories
 from tests.support import Browser, base_settings, htmx_headers
 
@@ -44,8 +44,8 @@ def cluster_url(cluster):
     """A migrated database on the throwaway cluster."""
     url = cluster.create_database("myapp")
     app = create_app(base_settings(url))
+    upgrade(app)
     with app.app_context():
-        upgrade()
         db.engine.dispose()
     return url
 
