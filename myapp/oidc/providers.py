@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 
 #: A provider name: it appears in URLs, setting names and the sessions table.
@@ -90,6 +89,10 @@ def init_app(app: Flask) -> bool:
     providers = from_config(app.config)
     if not providers:
         return False
+    # Authlib and requests cost each worker about 12 MiB: an app without providers never
+    # loads them.
+    from authlib.integrations.flask_client import OAuth
+
     oauth = OAuth(app)
     for provider in providers.values():
         oauth.register(

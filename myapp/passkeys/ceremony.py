@@ -5,6 +5,9 @@ override the id), never from the request's Host header. Every challenge is rando
 from ``secrets``), stored only as its SHA-256 with its purpose and user, expires after five
 minutes, and is deleted on first use, on its own connection so a failed check cannot bring it
 back by rolling back.
+
+py_webauthn is imported inside the functions that use it: with the part of ``cryptography`` it
+loads it costs each worker about 15 MiB, and most requests never run a ceremony.
 """
 
 import hashlib
@@ -16,21 +19,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, select
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from myapp.database import utcnow
 from myapp.extensions import db
@@ -83,7 +71,10 @@ def _new_challenge(purpose: str, user_id: int | None) -> bytes:
     return challenge
 
 
-def _descriptors(user_id: int) -> list[PublicKeyCredentialDescriptor]:
+def _descriptors(user_id: int) -> list:
+    from webauthn.helpers import base64url_to_bytes
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
     ids = db.session.scalars(select(Passkey.credential_id).where(Passkey.user_id == user_id))
     return [PublicKeyCredentialDescriptor(id=base64url_to_bytes(i)) for i in ids]
 
@@ -94,6 +85,13 @@ def registration_options(user_id: int, email: str, name: str) -> str:
     Asks for a discoverable credential (a passkey) with user verification, and excludes the
     user's existing passkeys so one authenticator is not registered twice.
     """
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     options = generate_registration_options(
         rp_id=rp_id(),
         rp_name=RP_NAME,
@@ -117,6 +115,9 @@ def authentication_options(purpose: str, user_id: int | None) -> str:
     With a user (second factor, sudo) only their passkeys are allowed; without one
     (passwordless sign-in) the browser offers whichever passkey the person picks.
     """
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     options = generate_authentication_options(
         rp_id=rp_id(),
         challenge=_new_challenge(purpose, user_id),
@@ -128,6 +129,8 @@ def authentication_options(purpose: str, user_id: int | None) -> str:
 
 def _parse(credential_json: str) -> tuple[dict, bytes]:
     """Return the credential as a dict and the challenge its client data signed."""
+    from webauthn.helpers import base64url_to_bytes
+
     if not credential_json or len(credential_json) > CREDENTIAL_MAX_LENGTH:
         raise CeremonyError("no credential")
     try:
@@ -163,6 +166,10 @@ def verify_registration(credential_json: str, user_id: int) -> dict:
 
     :raise CeremonyError: the answer is malformed, not for our challenge, or unverified.
     """
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import WebAuthnException
+
     credential, challenge = _parse(credential_json)
     _consume_challenge(challenge, "register", user_id)
     try:
@@ -192,6 +199,9 @@ def verify_assertion(credential_json: str, purpose: str, user_id: int | None = N
     :raise CeremonyError: malformed, not for our challenge or purpose, unknown passkey, bad
         signature, user not verified, or a counter that went backwards.
     """
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
     credential, challenge = _parse(credential_json)
     _consume_challenge(challenge, purpose, user_id)
     credential_id = credential.get("id") or credential.get("rawId")
