@@ -8,7 +8,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from myapp import create_app
-from myapp.extensions import db
 from myapp.migrate import upgrade
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
@@ -106,7 +105,5 @@ def migrate(url: str) -> None:
     logging.disable(logging.INFO)
     try:
         upgrade(app)
-        with app.app_context():
-            db.engine.dispose()
     finally:
         logging.disable(logging.NOTSET)

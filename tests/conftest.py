@@ -44,8 +44,6 @@ def database_url(tmp_path_factory):
 def _schema(database_url):
     app = create_app(base_settings(database_url))
     upgrade(app)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

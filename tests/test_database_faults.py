@@ -45,8 +45,6 @@ def cluster_url(cluster):
     url = cluster.create_database("myapp")
     app = create_app(base_settings(url))
     upgrade(app)
-    with app.app_context():
-        db.engine.dispose()
     return url
 
 

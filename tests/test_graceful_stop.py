@@ -16,7 +16,6 @@ import pytest
 
 from deploy.stack import Instance
 from myapp import create_app
-from myapp.extensions import db
 from myapp.migrate import upgrade
 from tests import factories
 from tests.support import TEST_HASH_METHOD, base_settings
@@ -32,8 +31,6 @@ def gunicorn(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
     app = create_app(base_settings(url))
     upgrade(app)
-    with app.app_context():
-        db.engine.dispose()
     factories.make_user(app, email="ada@example.com")
     instance = Instance(
         "graceful",
